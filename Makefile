@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0
+# bpf_diag.  On your own machine:  make && sudo insmod module/bpf_diag.ko
+# Against another kernel tree:     make KDIR=/path/to/kernel/build
+# Stock kernels in QEMU:           make demo   /   make test
+KDIR ?= /lib/modules/$(shell uname -r)/build
+KERNELS ?= 7.2 6.12
+
+MOD_SRCS := Kbuild module/Kbuild $(wildcard module/*.[ch] include/*.h)
+ST_SRCS := $(wildcard selftests/Makefile selftests/progs/* selftests/tools/*)
+GUEST_SRCS := $(wildcard selftests/guest/* selftests/guest/*/*) \
+	scripts/mkguest scripts/guest-init
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+clean:
+	rm -rf build
+	find module -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
+		-o -name '.*.cmd' -o -name 'modules.order' | xargs rm -f
+	rm -f Module.symvers modules.order .*.cmd
+
+# --- Stock kernels under QEMU (root; downloads into .cache once) ---
+setup:
+	scripts/setup-cache
+
+build/%/bpf_diag.ko: $(MOD_SRCS) scripts/build-module
+	scripts/build-module $*
+
+build/selftests/.stamp: $(ST_SRCS) .cache/kernels/7.2/.done
+	mkdir -p build/selftests/include
+	cp .cache/kernels/7.2/vmlinux.h build/selftests/include/vmlinux.h
+	scripts/inroot sid make -s -C selftests O=/src/build/selftests
+	touch $@
+
+build/guest/base.cpio: build/selftests/.stamp $(GUEST_SRCS)
+	scripts/mkguest
+
+guest: $(foreach k,$(KERNELS),build/$(k)/bpf_diag.ko) build/guest/base.cpio
+
+test:
+	scripts/run-tests
+
+demo:
+	scripts/demo
+
+.PHONY: all modules clean setup guest test demo

@@ -1,0 +1,18 @@
+#!/bin/sh
+# Guest-side selftest runner: runs every tests/*.sh group, prints KTAP and
+# the closing "N passed, N failed, N skipped" line.  Exit 1 on any failure.
+#   run.sh [GROUP...]     (default: all groups, e.g. "run.sh skeleton")
+cd /opt/bpf_diag/selftests || exit 2
+. ./lib.sh
+groups=$*
+[ -n "$groups" ] || groups=$(for f in tests/*.sh; do basename "$f" .sh; done)
+echo "KTAP version 1"
+echo "# kernel $(uname -r)"
+for g in $groups; do
+	diag "group $g"
+	. "./tests/$g.sh"
+	"group_$g"
+done
+echo "1..$_n"
+echo "$_pass passed, $_fail failed, $_skip skipped"
+[ $_fail = 0 ]

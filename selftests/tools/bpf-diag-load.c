@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bpf-diag-load: load BPF programs of an object one at a time with libbpf,
+ * at a chosen verifier log level, and report what the verifier said.
+ *
+ *   bpf-diag-load [-l LEVEL] [-p PROG]... [-o LOGDIR] [-n REPEAT] OBJ
+ *
+ * For each program (all programs of OBJ unless -p names some), prints
+ *   prog=NAME verdict=accepted|rejected err=N
+ * and writes the verifier log to LOGDIR/NAME.log (or to stdout with -o -).
+ * Exit status: 0 when every load returned as expected (all loads count as
+ * expected unless -e is given), 1 otherwise, 2 on usage/setup errors.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+
+#define LOG_SIZE (64u << 20)
+
+static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_WARN && getenv("BPF_DIAG_LOAD_VERBOSE"))
+		return vfprintf(stderr, fmt, ap);
+	return 0;
+}
+
+static int load_one(const char *path, const char *name, int level,
+		    const char *logdir, char *log)
+{
+	struct bpf_object *obj;
+	struct bpf_program *p, *target = NULL;
+	int err;
+
+	obj = bpf_object__open_file(path, NULL);
+	if (!obj) {
+		fprintf(stderr, "cannot open %s: %s\n", path, strerror(errno));
+		return -1000;
+	}
+	bpf_object__for_each_program(p, obj) {
+		bool me = !strcmp(bpf_program__name(p), name);
+
+		bpf_program__set_autoload(p, me);
+		if (me)
+			target = p;
+	}
+	if (!target) {
+		fprintf(stderr, "%s: no program %s\n", path, name);
+		bpf_object__close(obj);
+		return -1000;
+	}
+	log[0] = 0;
+	bpf_program__set_log_buf(target, log, LOG_SIZE);
+	bpf_program__set_log_level(target, level);
+	err = bpf_object__load(obj);
+	printf("prog=%s verdict=%s err=%d\n", name, err ? "rejected" : "accepted", err);
+	if (logdir && !strcmp(logdir, "-")) {
+		fputs(log, stdout);
+	} else if (logdir) {
+		char fn[4096];
+		FILE *f;
+
+		snprintf(fn, sizeof(fn), "%s/%s.log", logdir, name);
+		f = fopen(fn, "w");
+		if (f) {
+			fputs(log, f);
+			fclose(f);
+		}
+	}
+	bpf_object__close(obj);
+	return err;
+}
+
+int main(int argc, char **argv)
+{
+	const char *logdir = NULL, *names[256];
+	int level = 1, nnames = 0, repeat = 1, c, i, r, bad = 0;
+	struct bpf_object *obj;
+	struct bpf_program *p;
+	char *log;
+
+	while ((c = getopt(argc, argv, "l:p:o:n:")) != -1) {
+		switch (c) {
+		case 'l': level = atoi(optarg); break;
+		case 'p': if (nnames < 256) names[nnames++] = optarg; break;
+		case 'o': logdir = optarg; break;
+		case 'n': repeat = atoi(optarg); break;
+		default: return 2;
+		}
+	}
+	if (optind + 1 != argc) {
+		fprintf(stderr, "usage: %s [-l LEVEL] [-p PROG]... [-o LOGDIR|-] [-n N] OBJ\n", argv[0]);
+		return 2;
+	}
+	libbpf_set_print(silent_print);
+	log = malloc(LOG_SIZE);
+	if (!log)
+		return 2;
+	if (!nnames) {
+		obj = bpf_object__open_file(argv[optind], NULL);
+		if (!obj) {
+			fprintf(stderr, "cannot open %s: %s\n", argv[optind], strerror(errno));
+			return 2;
+		}
+		bpf_object__for_each_program(p, obj)
+			if (nnames < 256)
+				names[nnames++] = strdup(bpf_program__name(p));
+		bpf_object__close(obj);
+	}
+	for (r = 0; r < repeat; r++)
+		for (i = 0; i < nnames; i++)
+			if (load_one(argv[optind], names[i], level, logdir, log) == -1000)
+				bad = 1;
+	free(log);
+	return bad ? 2 : 0;
+}
