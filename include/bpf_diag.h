@@ -1,11 +1,51 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * bpf_diag: names shared by the module and the user-space tools.
+ *
+ * The debugfs files print these names; tools parse them.  Values only grow:
+ * a name, once printed, keeps its meaning.
  */
 #ifndef _BPF_DIAG_H
 #define _BPF_DIAG_H
 
-#define BPF_DIAG_VERSION	"0.1.0"
+#define BPF_DIAG_VERSION	"0.2.0"
 #define BPF_DIAG_DIR		"bpf_diag"	/* under /sys/kernel/debug */
+
+/* kind= of an event */
+enum bpf_diag_kind {
+	BPF_DIAG_ACQUIRE,	/* a reference id was assigned */
+	BPF_DIAG_RELEASE,	/* an owned reference was consumed (path=) */
+	BPF_DIAG_NULL_DROP,	/* dropped on the NULL branch of a check */
+	BPF_DIAG_LEAK,		/* the verifier rejected it as leaked (site=) */
+	BPF_DIAG_KIND_MAX,
+};
+
+/* path= of a release: which verifier path consumed the reference */
+enum bpf_diag_path {
+	BPF_DIAG_PATH_NONE,
+	BPF_DIAG_PATH_RELEASE_CALL,	/* release helper/kfunc: release_reference */
+	BPF_DIAG_PATH_RCU,		/* kptr_xchg: ref_convert_alloc_rcu_protected */
+	BPF_DIAG_PATH_NON_OWNING,	/* list/rbtree insert: ref_convert_owning_non_owning */
+	BPF_DIAG_PATH_UNKNOWN,
+	BPF_DIAG_PATH_MAX,
+};
+
+/* site= of a leak: where the verifier found it */
+enum bpf_diag_site {
+	BPF_DIAG_SITE_NONE,
+	BPF_DIAG_SITE_EXIT,		/* BPF_EXIT of the main program */
+	BPF_DIAG_SITE_TAIL_CALL,	/* bpf_tail_call */
+	BPF_DIAG_SITE_LD_ABS,		/* BPF_LD_[ABS|IND] */
+	BPF_DIAG_SITE_THROW,		/* bpf_throw */
+	BPF_DIAG_SITE_PARENT_RELEASE,	/* "Leaking reference": parent released */
+	BPF_DIAG_SITE_UNKNOWN,
+	BPF_DIAG_SITE_MAX,
+};
+
+#define BPF_DIAG_KIND_NAMES	{ "acquire", "release", "null_drop", "leak" }
+#define BPF_DIAG_PATH_NAMES	{ "-", "release_call", "rcu_protected", \
+				  "non_owning", "unknown" }
+#define BPF_DIAG_SITE_NAMES	{ "-", "exit", "tail_call", "ld_abs", \
+				  "throw", "parent_release", "unknown" }
 
 #endif /* _BPF_DIAG_H */

@@ -2,12 +2,109 @@
 #ifndef _BPF_DIAG_INTERNAL_H
 #define _BPF_DIAG_INTERNAL_H
 
+#include <linux/bpf.h>
+#include <linux/list.h>
+#include <linux/sched.h>
 #include <linux/seq_file.h>
+#include <linux/spinlock.h>
 #include <bpf_diag.h>
+#include "compat.h"
 
+/* One recorded event; see include/bpf_diag.h for the names. */
+struct bd_event {
+	s32 insn;	/* instruction index (env->insn_idx or alloc insn) */
+	u32 id;		/* reference id */
+	u32 aux;	/* acquire: parent id; leak: alloc insn */
+	u8 kind;	/* enum bpf_diag_kind */
+	u8 how;		/* release: enum bpf_diag_path; leak: enum bpf_diag_site */
+	u16 depth;	/* env->stack_size: pending branches at the event */
+};
+
+#define BD_CHUNK_EVENTS	254
+
+struct bd_chunk {
+	struct bd_chunk *next;
+	struct bd_event ev[BD_CHUNK_EVENTS];
+};
+
+/* One verification: one bpf_check() call. */
+struct bd_env {
+	struct list_head node;		/* store list, oldest first */
+	u64 seq;			/* env= */
+	char prog[BPF_OBJ_NAME_LEN];
+	char comm[TASK_COMM_LEN];
+	u32 type;			/* enum bpf_prog_type */
+	pid_t pid;
+	u32 insns;			/* program length */
+	u32 processed;			/* env->insn_processed at the end */
+	u64 start_ns, end_ns;
+	int err;			/* bpf_check's return value */
+	bool finished;
+	u32 nr_events;			/* published with release semantics */
+	u32 dropped;			/* events past max_events or max_bytes */
+	struct bd_chunk *head, *tail;
+	size_t bytes;			/* memory charged to the store */
+};
+
+/* Events below this count are complete. */
+static inline u32 bd_nr_events(const struct bd_env *e)
+{
+	/* pairs with the smp_store_release() in bd_env_add() */
+	return smp_load_acquire(&e->nr_events);
+}
+
+/* A finished env is never written again. */
+static inline bool bd_finished(const struct bd_env *e)
+{
+	/* pairs with the smp_store_release() in bd_env_finish() */
+	return smp_load_acquire(&e->finished);
+}
+
+/* store.c */
+extern raw_spinlock_t bd_store_lock;
+extern struct list_head bd_store;
+extern unsigned int bd_max_envs, bd_max_events;
+extern unsigned long bd_max_bytes;
+
+struct bd_counters {
+	atomic64_t envs;		/* bpf_check calls recorded */
+	atomic64_t envs_dropped;	/* not recorded: store full of active envs */
+	atomic64_t envs_evicted;	/* finished envs evicted for room */
+	atomic64_t events;		/* events recorded */
+	atomic64_t events_dropped;	/* past max_events / max_bytes */
+	atomic64_t untracked;		/* hook hits in a task with no record */
+	atomic64_t unresolved;		/* acquire slots that could not be read */
+	atomic64_t lock_irq;		/* lock/IRQ states seen (not owned refs) */
+	atomic64_t missed;		/* filled in from the kprobes' nmissed */
+	atomic_long_t bytes;		/* memory in use */
+};
+
+extern struct bd_counters bd_cnt;
+
+struct bd_env *bd_env_new(struct bpf_prog *prog);
+void bd_env_finish(struct bd_env *e, int err);
+void bd_env_add(struct bd_env *e, const struct bd_event *ev);
+void bd_store_clear(void);
+const struct bd_event *bd_env_event(const struct bd_env *e, u32 idx,
+				    const struct bd_chunk **cur);
+const char *bd_verdict(const struct bd_env *e);
+void bd_show_env(struct seq_file *m, const struct bd_env *e);
+void bd_show_event(struct seq_file *m, const struct bd_env *e, u32 idx,
+		   const struct bd_event *ev);
+void bd_store_exit(void);
+
+/* capture.c */
+int bd_capture_init(void);
+void bd_capture_exit(void);
+
+/* hooks.c */
 int bpf_diag_hooks_init(void);
 void bpf_diag_hooks_exit(void);
 void bpf_diag_hooks_show(struct seq_file *m);
 unsigned long bpf_diag_lookup(const char *name);
+
+/* output.c */
+const char *bd_prog_type_name(u32 type);
+extern const struct file_operations bd_envs_fops, bd_events_fops;
 
 #endif /* _BPF_DIAG_INTERNAL_H */

@@ -1,42 +1,39 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bpf_diag: which verifier functions this kernel has, and the hooks on them.
+ * bpf_diag: which verifier functions this kernel has, and attaching the
+ * hooks of capture.c to them.  The strategy is picked at load time from
+ * the symbols the running kernel really has; status says what was picked
+ * and what is not recorded.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kprobes.h>
 #include <linux/kernel.h>
+#include <linux/moduleparam.h>
+#include <linux/string.h>
 #include "bpf_diag.h"
+#include "capture.h"
 
-/*
- * The verifier symbols bpf_diag cares about.  Several are static functions
- * that gcc inlines or clones (".isra.0", ".constprop.0") differently per
- * kernel build, so each is looked up under every name it is known by.
- */
+static char *deny_hooks = "";
+module_param(deny_hooks, charp, 0444);
+MODULE_PARM_DESC(deny_hooks,
+		 "Comma-separated hook roles to treat as missing (testing what status says then)");
+
+/* Verifier symbols worth knowing about, whether hooked or not. */
 static const char * const verifier_syms[] = {
-	"bpf_check",
-	"do_check_common",
-	"acquire_reference",
-	"acquire_reference_state",
+	"bpf_check", "do_check_common",
+	"acquire_reference", "acquire_reference_state",
 	"acquire_reference_state.isra.0",
-	"release_reference_nomark",
-	"release_reference_state",
-	"release_reference",
-	"ref_convert_owning_non_owning",
-	"ref_convert_alloc_rcu_protected",
-	"mark_ptr_or_null_regs",
-	"check_helper_call",
-	"check_helper_call.isra.0",
-	"check_kfunc_call",
-	"check_kfunc_call.isra.0",
-	"check_resource_leak",
-	"check_reference_leak",
-	"push_stack",
-	"pop_stack",
-	"bpf_copy_verifier_state",
-	"bpf_free_verifier_state",
-	"bpf_get_linfo_file_line",
-	"btf_name_by_offset",
+	"release_reference_nomark", "release_reference_state",
+	"release_reference", "ref_convert_owning_non_owning",
+	"ref_convert_alloc_rcu_protected", "mark_ptr_or_null_regs",
+	"check_helper_call", "check_helper_call.isra.0",
+	"check_kfunc_call", "check_kfunc_call.isra.0",
+	"check_resource_leak", "check_reference_leak",
+	"push_stack", "pop_stack",
+	"bpf_copy_verifier_state", "copy_verifier_state",
+	"bpf_free_verifier_state", "free_verifier_state",
+	"bpf_get_linfo_file_line", "btf_name_by_offset",
 };
 
 typedef unsigned long (*lookup_fn_t)(const char *name);
@@ -64,28 +61,154 @@ unsigned long bpf_diag_lookup(const char *name)
 	return lookup_name ? lookup_name(name) : 0;
 }
 
+static bool denied(const char *role)
+{
+	size_t n = strlen(role);
+	const char *p = deny_hooks;
+
+	while (p && *p) {
+		if (!strncmp(p, role, n) && (p[n] == ',' || !p[n]))
+			return true;
+		p = strchr(p, ',');
+		if (p)
+			p++;
+	}
+	return false;
+}
+
+static void attach(struct bd_hook *h)
+{
+	const char * const *s;
+
+	if (denied(h->role)) {
+		h->why = "denied by deny_hooks=";
+		return;
+	}
+	for (s = h->syms; *s; s++)
+		if (bpf_diag_lookup(*s))
+			break;
+	if (!*s) {
+		h->why = "no such symbol in this kernel (inlined?)";
+		return;
+	}
+	h->sym = *s;
+	if (h->pre) {
+		h->kp.symbol_name = h->sym;
+		h->kp.pre_handler = h->pre;
+		h->err = register_kprobe(&h->kp);
+	} else {
+		h->rp.kp.symbol_name = h->sym;
+		h->rp.entry_handler = h->entry;
+		h->rp.handler = h->ret;
+		h->rp.data_size = h->data;
+		h->rp.maxactive = 64;
+		h->err = register_kretprobe(&h->rp);
+	}
+	if (h->err) {
+		h->why = "register failed";
+		pr_warn("hook %s: registering on %s failed: %d\n", h->role, h->sym, h->err);
+		return;
+	}
+	h->attached = true;
+}
+
+static void show_counter(struct seq_file *m, const char *name, atomic64_t *v)
+{
+	seq_printf(m, "counter %s: %lld\n", name, (long long)atomic64_read(v));
+}
+
 void bpf_diag_hooks_show(struct seq_file *m)
 {
+	const char * const *s;
+	bool complete = true;
+	long missed = 0;
 	int i;
 
 	seq_printf(m, "kallsyms_lookup_name: %s\n",
 		   lookup_name ? "resolved" : "unresolved");
+	seq_printf(m, "layout: %s\n", bd_layout);
+	for (i = 0; i < bd_nr_hooks; i++) {
+		struct bd_hook *h = &bd_hooks[i];
+
+		seq_printf(m, "hook %s: ", h->role);
+		if (h->attached) {
+			seq_printf(m, "attached %s %s", h->pre ? "kprobe" : "kretprobe", h->sym);
+			missed += h->pre ? h->kp.nmissed : h->rp.nmissed + h->rp.kp.nmissed;
+		} else {
+			complete = false;
+			seq_puts(m, "not attached, tried");
+			for (s = h->syms; *s; s++)
+				seq_printf(m, " %s", *s);
+			seq_printf(m, ": %s", h->why ?: "?");
+			if (h->err)
+				seq_printf(m, " (%d)", h->err);
+			seq_printf(m, "; not recorded: %s", h->loses);
+		}
+		seq_printf(m, " -- %s\n", h->how);
+	}
+	seq_printf(m, "recording: %s\n", !bd_hooks[0].attached ||
+		   !bd_hooks[1].attached ? "nothing" :
+		   complete ? "complete" : "partial (see hooks not attached)");
+	seq_printf(m, "enabled: %s\n", READ_ONCE(bd_recording) ? "yes" : "no");
+	seq_printf(m, "insertion kfuncs known: %d\n", bd_insert_kfuncs_known());
 	for (i = 0; i < ARRAY_SIZE(verifier_syms); i++)
 		seq_printf(m, "symbol %s: %s\n", verifier_syms[i],
-			   bpf_diag_lookup(verifier_syms[i]) ?
-			   "present" : "absent");
+			   bpf_diag_lookup(verifier_syms[i]) ? "present" : "absent");
+	seq_printf(m, "param max_envs: %u\n", bd_max_envs);
+	seq_printf(m, "param max_events: %u\n", bd_max_events);
+	seq_printf(m, "param max_bytes: %lu\n", bd_max_bytes);
+	show_counter(m, "envs", &bd_cnt.envs);
+	show_counter(m, "envs_dropped", &bd_cnt.envs_dropped);
+	show_counter(m, "envs_evicted", &bd_cnt.envs_evicted);
+	show_counter(m, "events", &bd_cnt.events);
+	show_counter(m, "events_dropped", &bd_cnt.events_dropped);
+	show_counter(m, "untracked", &bd_cnt.untracked);
+	show_counter(m, "unresolved", &bd_cnt.unresolved);
+	show_counter(m, "lock_irq_states", &bd_cnt.lock_irq);
+	seq_printf(m, "counter kprobe_missed: %ld\n", missed);
+	seq_printf(m, "counter bytes: %ld\n", atomic_long_read(&bd_cnt.bytes));
 }
 
 int bpf_diag_hooks_init(void)
 {
-	int err = resolve_lookup_name();
+	int err = resolve_lookup_name(), i;
 
-	if (err)
-		pr_warn("cannot resolve kallsyms_lookup_name (%d): symbol checks disabled\n",
-			err);
+	if (err) {
+		pr_warn("cannot resolve kallsyms_lookup_name (%d): nothing is hooked\n", err);
+		return 0;
+	}
+	bd_capture_init();
+	/* the env hooks last, so that an env never misses its other hooks */
+	for (i = bd_nr_hooks - 1; i >= 0; i--)
+		attach(&bd_hooks[i]);
+	for (i = 0; i < bd_nr_hooks; i++)
+		if (!bd_hooks[i].attached)
+			pr_info("hook %s not attached (%s): not recorded: %s\n",
+				bd_hooks[i].role, bd_hooks[i].why ?: "?", bd_hooks[i].loses);
 	return 0;
 }
 
 void bpf_diag_hooks_exit(void)
 {
+	struct kretprobe *rps[16];
+	struct kprobe *kps[16];
+	int i, nk = 0, nr = 0;
+
+	for (i = 0; i < bd_nr_hooks && i < 16; i++) {
+		struct bd_hook *h = &bd_hooks[i];
+
+		if (!h->attached)
+			continue;
+		if (h->pre)
+			kps[nk++] = &h->kp;
+		else
+			rps[nr++] = &h->rp;
+		h->attached = false;
+	}
+	/* waits for running handlers; pending kretprobe returns are disarmed */
+	if (nk)
+		unregister_kprobes(kps, nk);
+	if (nr)
+		unregister_kretprobes(rps, nr);
+	bd_capture_exit();
 }

@@ -36,13 +36,17 @@ static int __init bpf_diag_init(void)
 		return PTR_ERR(bpf_diag_dir);
 	}
 	debugfs_create_file("status", 0400, bpf_diag_dir, NULL, &status_fops);
+	debugfs_create_file("envs", 0400, bpf_diag_dir, NULL, &bd_envs_fops);
+	debugfs_create_file("events", 0400, bpf_diag_dir, NULL, &bd_events_fops);
 	return 0;
 }
 
 static void __exit bpf_diag_exit(void)
 {
+	/* files first: an open file keeps the module (fops owner) pinned */
 	debugfs_remove_recursive(bpf_diag_dir);
 	bpf_diag_hooks_exit();
+	bd_store_exit();
 }
 
 module_init(bpf_diag_init);

@@ -1,0 +1,764 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bpf_diag: the kprobe handlers that turn the verifier's reference
+ * bookkeeping into events.
+ *
+ * Every handler runs in the task that is verifying (bpf_check() is
+ * synchronous), in kprobe context: no sleeping, no GFP_KERNEL, no lock
+ * but the store's short one.  The task finds its own context in a small
+ * table (bd_active); only that task writes its entry.  The kernel's env is
+ * read only between do_check_common() and bpf_check()'s return.
+ *
+ * What is hooked, and why, per kernel layout:
+ *
+ * refs[] in struct bpf_verifier_state (6.14 and later, e.g. 7.2):
+ *   acquire_reference() is inlined; acquire_reference_state() survives
+ *   (7.2: as an IPA-SRA clone) and returns the new slot of
+ *   env->cur_state->refs, whose type, id and parent_id the inlined caller
+ *   writes right after the return.  The slot is read at the next hook this
+ *   task hits.  Every function that can change a state's refs[] before
+ *   then is hooked and reads it first: the next acquire, any release
+ *   (release_reference_state), bpf_copy_verifier_state and
+ *   bpf_free_verifier_state.  So the values read are exactly the ones the
+ *   verifier stored.  Releases: release_reference_nomark() is inlined into
+ *   its four callers, all of which call release_reference_state(state,
+ *   idx), as do lock and IRQ releases; the slot's type tells owned
+ *   references (REF_TYPE_PTR) from locks and IRQ states.
+ *
+ * refs[] per frame in struct bpf_func_state (6.12): acquire_reference_state
+ *   (env, insn_idx) returns the new id; release_reference_state(state, id)
+ *   returns 0 when it released one.  All refs are owned pointers.
+ *
+ * Which path released a reference is told by markers set on entry of the
+ * callers that are real symbols: release_reference(env, id) (release
+ * helper/kfunc) and mark_ptr_or_null_regs(vstate, regno, is_null) (the
+ * NULL branch of a check, a drop, not a release); a release with neither
+ * marker is one of the conversions, told apart by the instruction: a
+ * helper call (bpf_kptr_xchg) converts to RCU, a kfunc call (list/rbtree
+ * insertion) to non-owning.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bpf_verifier.h>
+#include <linux/btf.h>
+#include <linux/kprobes.h>
+#include <linux/ptrace.h>
+#include "bpf_diag.h"
+#include "capture.h"
+
+/* BD_REFS_IN_VSTATE is set by Kbuild from the kernel's bpf_verifier.h. */
+
+#define BD_MAX_ACTIVE	64	/* concurrent verifications tracked */
+#define BD_MAX_LEAKS	32	/* leaked refs noted per leak check */
+
+struct bd_ctx {
+	struct task_struct *task;	/* owner; NULL when free */
+	struct bd_env *rec;		/* NULL when the store had no room */
+	struct bpf_verifier_env *env;	/* from do_check_common() on */
+	/* acquire slot not read yet (refs in vstate) */
+	bool acq_pending;
+	u32 acq_ofs;
+	s32 acq_insn;
+	u16 acq_depth;
+	struct bpf_verifier_state *acq_state;
+	/* markers: the next release of this id is of that kind */
+	u32 release_id;
+	u32 null_id;
+	/* leak check in progress: what check_reference_leak would report */
+	int nr_leaks;
+	u32 leak_id[BD_MAX_LEAKS];
+	s32 leak_insn[BD_MAX_LEAKS];
+	/* 6.12: the release in progress */
+	u32 rel_id;
+	u8 rel_kind, rel_how;
+};
+
+static struct bd_ctx bd_active[BD_MAX_ACTIVE];
+static atomic_t bd_nr_active = ATOMIC_INIT(0);
+static atomic_t bd_nr_pending = ATOMIC_INIT(0);
+bool bd_recording = true;
+
+static struct bd_ctx *ctx_get(void)
+{
+	int i;
+
+	if (!atomic_read(&bd_nr_active))
+		return NULL;
+	for (i = 0; i < BD_MAX_ACTIVE; i++)
+		if (READ_ONCE(bd_active[i].task) == current)
+			return &bd_active[i];
+	return NULL;
+}
+
+/* The task's context, once do_check_common() has bound the env. */
+static struct bd_ctx *ctx_env(void)
+{
+	struct bd_ctx *c = ctx_get();
+
+	if (c && c->env)
+		return c;
+	if (c)
+		atomic64_inc(&bd_cnt.untracked);
+	return NULL;
+}
+
+static u16 depth(struct bd_ctx *c)
+{
+	return min_t(int, c->env->stack_size, U16_MAX);
+}
+
+static void emit(struct bd_ctx *c, u8 kind, s32 insn, u32 id, u32 aux, u8 how)
+{
+	struct bd_event ev = {
+		.insn = insn, .id = id, .aux = aux, .kind = kind, .how = how,
+		.depth = depth(c),
+	};
+
+	if (c->rec)
+		bd_env_add(c->rec, &ev);
+	else
+		atomic64_inc(&bd_cnt.untracked);
+}
+
+static const struct bpf_insn *cur_insn(struct bpf_verifier_env *env)
+{
+	if (env->insn_idx >= env->prog->len)
+		return NULL;
+	return &env->prog->insnsi[env->insn_idx];
+}
+
+static bool insn_is_call(const struct bpf_insn *insn)
+{
+	return insn && insn->code == (BPF_JMP | BPF_CALL);
+}
+
+static bool insn_is_kfunc(const struct bpf_insn *insn)
+{
+	return insn_is_call(insn) && insn->src_reg == BPF_PSEUDO_KFUNC_CALL;
+}
+
+static bool insn_is_helper(const struct bpf_insn *insn, int func)
+{
+	return insn_is_call(insn) && insn->src_reg == 0 && insn->imm == func;
+}
+
+/* BTF ids of the kfuncs that turn an owning reference into a non-owning one. */
+static s32 bd_insert_kfunc[3];
+
+static bool insn_is_insert_kfunc(const struct bpf_insn *insn)
+{
+	int i;
+
+	if (!insn_is_kfunc(insn) || insn->off)
+		return false;
+	for (i = 0; i < ARRAY_SIZE(bd_insert_kfunc); i++)
+		if (bd_insert_kfunc[i] > 0 && insn->imm == bd_insert_kfunc[i])
+			return true;
+	return false;
+}
+
+static u8 leak_site(struct bpf_verifier_env *env)
+{
+	const struct bpf_insn *insn = cur_insn(env);
+	u8 class;
+
+	if (!insn)
+		return BPF_DIAG_SITE_UNKNOWN;
+	class = BPF_CLASS(insn->code);
+	if (class == BPF_JMP && BPF_OP(insn->code) == BPF_EXIT)
+		return BPF_DIAG_SITE_EXIT;
+	if (insn_is_helper(insn, BPF_FUNC_tail_call))
+		return BPF_DIAG_SITE_TAIL_CALL;
+	if (insn_is_kfunc(insn))
+		return BPF_DIAG_SITE_THROW;
+	if (class == BPF_LD && (BPF_MODE(insn->code) == BPF_ABS ||
+				BPF_MODE(insn->code) == BPF_IND))
+		return BPF_DIAG_SITE_LD_ABS;
+	return BPF_DIAG_SITE_UNKNOWN;
+}
+
+static void emit_leaks(struct bd_ctx *c, u8 site)
+{
+	int i, n = c->nr_leaks;
+
+	for (i = 0; i < min(n, BD_MAX_LEAKS); i++)
+		emit(c, BPF_DIAG_LEAK, c->env->insn_idx, c->leak_id[i],
+		     c->leak_insn[i], site);
+	for (; i < n; i++) {
+		if (c->rec)
+			c->rec->dropped++;
+		atomic64_inc(&bd_cnt.events_dropped);
+	}
+	c->nr_leaks = 0;
+}
+
+static void note_leak(struct bd_ctx *c, u32 id, s32 insn)
+{
+	if (c->nr_leaks < BD_MAX_LEAKS) {
+		c->leak_id[c->nr_leaks] = id;
+		c->leak_insn[c->nr_leaks] = insn;
+	}
+	c->nr_leaks++;
+}
+
+/*
+ * Which path releases @id now, from the markers and the instruction.
+ * Insertion kfuncs first: on 6.12 they release through release_reference.
+ */
+static void classify(struct bd_ctx *c, u32 id, u8 *kind, u8 *how)
+{
+	const struct bpf_insn *insn = cur_insn(c->env);
+	bool rel = c->release_id == id, null = c->null_id == id;
+
+	if (rel)
+		c->release_id = 0;
+	if (null)
+		c->null_id = 0;
+	*kind = BPF_DIAG_RELEASE;
+	*how = BPF_DIAG_PATH_UNKNOWN;
+	if (null) {
+		*kind = BPF_DIAG_NULL_DROP;
+		*how = BPF_DIAG_PATH_NONE;
+	} else if (insn_is_insert_kfunc(insn)) {
+		*how = BPF_DIAG_PATH_NON_OWNING;
+	} else if (rel) {
+		*how = BPF_DIAG_PATH_RELEASE_CALL;
+	} else if (insn_is_helper(insn, BPF_FUNC_kptr_xchg)) {
+		*how = BPF_DIAG_PATH_RCU;
+	} else if (insn_is_kfunc(insn)) {
+		*how = BPF_DIAG_PATH_NON_OWNING;
+	}
+}
+
+/* ---- env lifetime: bpf_check() and do_check_common() ---- */
+
+static int bpf_check_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct bpf_prog **progp = (void *)regs_get_kernel_argument(regs, 0);
+	int i;
+
+	if (!READ_ONCE(bd_recording))
+		return 1;
+	for (i = 0; i < BD_MAX_ACTIVE; i++) {
+		struct bd_ctx *c = &bd_active[i];
+
+		if (cmpxchg(&c->task, NULL, current))
+			continue;
+		atomic_inc(&bd_nr_active);
+		c->env = NULL;
+		c->acq_pending = false;
+		c->release_id = 0;
+		c->null_id = 0;
+		c->nr_leaks = 0;
+		c->rec = bd_env_new(*progp);
+		*(struct bd_ctx **)ri->data = c;
+		return 0;
+	}
+	atomic64_inc(&bd_cnt.envs_dropped);
+	return 1;
+}
+
+static void acq_unpend(struct bd_ctx *c)
+{
+	if (c->acq_pending) {
+		c->acq_pending = false;
+		atomic_dec(&bd_nr_pending);
+	}
+}
+
+static int bpf_check_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct bd_ctx *c = *(struct bd_ctx **)ri->data;
+
+	if (c->acq_pending) {
+		/* cannot happen: freeing the last state reads the slot */
+		atomic64_inc(&bd_cnt.unresolved);
+		acq_unpend(c);
+	}
+	if (c->rec)
+		bd_env_finish(c->rec, (int)regs_return_value(regs));
+	c->env = NULL;
+	c->rec = NULL;
+	/* the slot is free for another task once everything above is done */
+	smp_store_release(&c->task, NULL);
+	atomic_dec(&bd_nr_active);
+	return 0;
+}
+
+static int do_check_common_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct bd_ctx *c = ctx_get();
+
+	if (!c)
+		return 1;
+	c->env = (void *)regs_get_kernel_argument(regs, 0);
+	*(struct bd_ctx **)ri->data = c;
+	return 0;
+}
+
+static int do_check_common_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct bd_ctx *c = *(struct bd_ctx **)ri->data;
+
+	/* still inside bpf_check(): the env is alive */
+	if (c->rec && c->env)
+		c->rec->processed = c->env->insn_processed;
+	return 0;
+}
+
+/* ---- release markers ---- */
+
+static bool ref_held(struct bpf_verifier_env *env, u32 id)
+{
+#ifdef BD_REFS_IN_VSTATE
+	struct bpf_verifier_state *st = env->cur_state;
+	int i;
+
+	for (i = 0; i < st->acquired_refs; i++)
+		if (st->refs[i].type == REF_TYPE_PTR && st->refs[i].id == id)
+			return true;
+#else
+	struct bpf_func_state *st = cur_func(env);
+	int i;
+
+	for (i = 0; i < st->acquired_refs; i++)
+		if (st->refs[i].id == id)
+			return true;
+#endif
+	return false;
+}
+
+static void acq_resolve(struct bd_ctx *c);
+
+static int release_reference_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct bd_ctx *c = ctx_env();
+	u32 id = regs_get_kernel_argument(regs, 1);
+
+	if (!c)
+		return 1;
+	acq_resolve(c);
+	c->release_id = ref_held(c->env, id) ? id : 0;
+	*(struct bd_ctx **)ri->data = c;
+	*(u32 *)(ri->data + sizeof(c)) = id;
+	return 0;
+}
+
+/*
+ * release_reference() failing after the release means a child reference
+ * (parent_id == the released id) is still held: "Leaking reference".
+ */
+static int release_reference_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+#ifdef BD_REFS_IN_VSTATE
+	struct bd_ctx *c = *(struct bd_ctx **)ri->data;
+	u32 id = *(u32 *)(ri->data + sizeof(c));
+	struct bpf_verifier_state *st;
+	int i;
+
+	c->release_id = 0;
+	if ((int)regs_return_value(regs) != -EINVAL || !c->env)
+		return 0;
+	st = c->env->cur_state;
+	for (i = 0; i < st->acquired_refs; i++) {
+		if (st->refs[i].type != REF_TYPE_PTR || st->refs[i].parent_id != id)
+			continue;
+		emit(c, BPF_DIAG_LEAK, c->env->insn_idx, st->refs[i].id,
+		     st->refs[i].insn_idx, BPF_DIAG_SITE_PARENT_RELEASE);
+		break;
+	}
+#endif
+	return 0;
+}
+
+static int mark_ptr_or_null_entry(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct bpf_verifier_state *vs = (void *)regs_get_kernel_argument(regs, 0);
+	u32 regno = regs_get_kernel_argument(regs, 1);
+	bool is_null = regs_get_kernel_argument(regs, 2) & 0xff;
+	struct bd_ctx *c = ctx_env();
+	struct bpf_reg_state *reg;
+	int i;
+
+	if (!c)
+		return 0;
+	acq_resolve(c);
+	if (!is_null || regno >= MAX_BPF_REG)
+		return 0;
+	reg = &vs->frame[vs->curframe]->regs[regno];
+#ifdef BD_REFS_IN_VSTATE
+	for (i = 0; i < vs->acquired_refs; i++)
+		if (vs->refs[i].type == REF_TYPE_PTR && vs->refs[i].id == reg->id)
+			c->null_id = reg->id;
+#else
+	(void)i;
+	if (reg->ref_obj_id && reg->ref_obj_id == reg->id)
+		c->null_id = reg->id;
+#endif
+	return 0;
+}
+
+#ifdef BD_REFS_IN_VSTATE
+/* ---- acquire and release, refs[] in bpf_verifier_state ---- */
+
+/* Read the slot acquire_reference_state() returned; see the top comment. */
+static void acq_resolve(struct bd_ctx *c)
+{
+	struct bpf_verifier_state *st;
+	struct bpf_reference_state *r;
+
+	if (!c->acq_pending)
+		return;
+	acq_unpend(c);
+	st = c->env->cur_state;
+	if (st != c->acq_state || c->acq_ofs >= st->acquired_refs ||
+	    st->refs[c->acq_ofs].insn_idx != c->acq_insn) {
+		atomic64_inc(&bd_cnt.unresolved);
+		return;
+	}
+	r = &st->refs[c->acq_ofs];
+	if (r->type != REF_TYPE_PTR) {
+		atomic64_inc(&bd_cnt.lock_irq);
+		return;
+	}
+	{
+		struct bd_event ev = {
+			.insn = r->insn_idx, .id = r->id, .aux = r->parent_id,
+			.kind = BPF_DIAG_ACQUIRE, .depth = c->acq_depth,
+		};
+
+		if (c->rec)
+			bd_env_add(c->rec, &ev);
+	}
+}
+
+static int acquire_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct bd_ctx *c = ctx_env();
+
+	if (!c)
+		return 1;
+	acq_resolve(c);
+	*(struct bd_ctx **)ri->data = c;
+	return 0;
+}
+
+static int acquire_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct bd_ctx *c = *(struct bd_ctx **)ri->data;
+	struct bpf_reference_state *s = (void *)regs_return_value(regs);
+	struct bpf_verifier_state *st;
+	long ofs;
+
+	if (!s || !c->env)
+		return 0;
+	st = c->env->cur_state;
+	ofs = st->acquired_refs - 1;
+	if (ofs < 0 || &st->refs[ofs] != s) {
+		atomic64_inc(&bd_cnt.unresolved);
+		return 0;
+	}
+	c->acq_state = st;
+	c->acq_ofs = ofs;
+	c->acq_insn = s->insn_idx;
+	c->acq_depth = depth(c);
+	c->acq_pending = true;
+	atomic_inc(&bd_nr_pending);
+	return 0;
+}
+
+/* bpf_copy_verifier_state / bpf_free_verifier_state: read a pending slot. */
+static int slot_sync_entry(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct bd_ctx *c;
+
+	if (!atomic_read(&bd_nr_pending))
+		return 0;
+	c = ctx_get();
+	if (c && c->env)
+		acq_resolve(c);
+	return 0;
+}
+
+/* release_reference_state(state, idx): refs[idx] is about to go. */
+static int release_entry(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct bpf_verifier_state *st = (void *)regs_get_kernel_argument(regs, 0);
+	int idx = regs_get_kernel_argument(regs, 1);
+	struct bd_ctx *c = ctx_env();
+	struct bpf_reference_state *r;
+	u8 kind, how;
+
+	if (!c)
+		return 0;
+	acq_resolve(c);
+	if (idx < 0 || idx >= st->acquired_refs)
+		return 0;
+	r = &st->refs[idx];
+	if (r->type != REF_TYPE_PTR) {
+		atomic64_inc(&bd_cnt.lock_irq);
+		return 0;
+	}
+	classify(c, r->id, &kind, &how);
+	emit(c, kind, c->env->insn_idx, r->id, 0, how);
+	return 0;
+}
+
+/* check_resource_leak(env, exception_exit, check_lock, prefix) */
+static int leak_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct bd_ctx *c = ctx_env();
+	bool exception_exit = regs_get_kernel_argument(regs, 1) & 0xff;
+	bool check_lock = regs_get_kernel_argument(regs, 2) & 0xff;
+	struct bpf_verifier_env *env;
+	struct bpf_verifier_state *st;
+	struct bpf_reg_state *r0;
+	int i;
+
+	if (!c)
+		return 1;
+	acq_resolve(c);
+	env = c->env;
+	st = env->cur_state;
+	c->nr_leaks = 0;
+	/* the same order of checks as check_resource_leak/check_reference_leak */
+	if (check_lock && st->active_locks)
+		return 1;
+	if (!exception_exit && cur_func(env)->frameno)
+		return 1;
+	r0 = &cur_func(env)->regs[BPF_REG_0];
+	for (i = 0; i < st->acquired_refs; i++) {
+		if (st->refs[i].type != REF_TYPE_PTR)
+			continue;
+		if (resolve_prog_type(env->prog) == BPF_PROG_TYPE_STRUCT_OPS &&
+		    !exception_exit && r0->id == st->refs[i].id)
+			continue;
+		note_leak(c, st->refs[i].id, st->refs[i].insn_idx);
+	}
+	*(struct bd_ctx **)ri->data = c;
+	return c->nr_leaks ? 0 : 1;
+}
+
+#else /* refs[] per frame: 6.12 */
+
+static void acq_resolve(struct bd_ctx *c)
+{
+}
+
+/* acquire_reference_state(env, insn_idx) returns the new id. */
+static int acquire_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct bd_ctx *c = ctx_env();
+
+	if (!c)
+		return 1;
+	*(struct bd_ctx **)ri->data = c;
+	*(s32 *)(ri->data + sizeof(c)) = regs_get_kernel_argument(regs, 1);
+	return 0;
+}
+
+static int acquire_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct bd_ctx *c = *(struct bd_ctx **)ri->data;
+	s32 insn = *(s32 *)(ri->data + sizeof(c));
+	int id = regs_return_value(regs);
+
+	if (id > 0 && c->env)
+		emit(c, BPF_DIAG_ACQUIRE, insn, id, 0, 0);
+	return 0;
+}
+
+/* kptr_xchg in 6.12: converts to RCU when check_helper_call would. */
+static bool kptr_xchg_rcu(struct bpf_verifier_env *env)
+{
+	struct bpf_verifier_state *st = env->cur_state;
+	struct bpf_reg_state *r2 = &cur_func(env)->regs[BPF_REG_2];
+	bool in_rcu = st->active_rcu_lock || st->active_lock.ptr ||
+		      !(env->prog->sleepable || st->in_sleepable);
+
+	return in_rcu && (r2->type & MEM_ALLOC) && (r2->type & MEM_PERCPU);
+}
+
+/* release_reference_state(func_state, id): 0 when it released. */
+static int release_entry6(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct bd_ctx *c = ctx_env();
+
+	if (!c)
+		return 1;
+	c->rel_id = regs_get_kernel_argument(regs, 1);
+	classify(c, c->rel_id, &c->rel_kind, &c->rel_how);
+	if (c->rel_how == BPF_DIAG_PATH_RCU && !kptr_xchg_rcu(c->env))
+		c->rel_how = BPF_DIAG_PATH_RELEASE_CALL;
+	*(struct bd_ctx **)ri->data = c;
+	return 0;
+}
+
+static int release_ret6(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct bd_ctx *c = *(struct bd_ctx **)ri->data;
+
+	if ((int)regs_return_value(regs) == 0 && c->env)
+		emit(c, c->rel_kind, c->env->insn_idx, c->rel_id, 0, c->rel_how);
+	return 0;
+}
+
+/* check_reference_leak(env, exception_exit) */
+static int leak_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct bd_ctx *c = ctx_env();
+	bool exception_exit = regs_get_kernel_argument(regs, 1) & 0xff;
+	struct bpf_func_state *st;
+	int i;
+
+	if (!c)
+		return 1;
+	st = cur_func(c->env);
+	c->nr_leaks = 0;
+	if (!exception_exit && st->frameno && !st->in_callback_fn)
+		return 1;
+	for (i = 0; i < st->acquired_refs; i++) {
+		if (!exception_exit && st->in_callback_fn &&
+		    st->refs[i].callback_ref != st->frameno)
+			continue;
+		note_leak(c, st->refs[i].id, st->refs[i].insn_idx);
+	}
+	*(struct bd_ctx **)ri->data = c;
+	return c->nr_leaks ? 0 : 1;
+}
+#endif
+
+static int leak_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct bd_ctx *c = *(struct bd_ctx **)ri->data;
+
+	if ((int)regs_return_value(regs) && c->env)
+		emit_leaks(c, leak_site(c->env));
+	c->nr_leaks = 0;
+	return 0;
+}
+
+/* ---- the hook table (registered by hooks.c) ---- */
+
+static const char * const syms_bpf_check[] = { "bpf_check", NULL };
+static const char * const syms_dcc[] = { "do_check_common", NULL };
+static const char * const syms_acquire[] = {
+	"acquire_reference_state", "acquire_reference_state.isra.0", NULL };
+static const char * const syms_release_state[] = { "release_reference_state", NULL };
+static const char * const syms_release_ref[] = { "release_reference", NULL };
+static const char * const syms_null[] = { "mark_ptr_or_null_regs", NULL };
+#ifdef BD_REFS_IN_VSTATE
+static const char * const syms_leak[] = { "check_resource_leak", NULL };
+static const char * const syms_copy[] = { "bpf_copy_verifier_state", NULL };
+static const char * const syms_free[] = { "bpf_free_verifier_state", NULL };
+#else
+static const char * const syms_leak[] = { "check_reference_leak", NULL };
+#endif
+
+struct bd_hook bd_hooks[] = {
+	{ .role = "env", .syms = syms_bpf_check, .entry = bpf_check_entry,
+	  .ret = bpf_check_ret, .data = sizeof(void *), .required = true,
+	  .loses = "everything (no verification is recorded)",
+	  .how = "kretprobe: one record per bpf_check(); program, task, verdict" },
+	{ .role = "bind", .syms = syms_dcc, .entry = do_check_common_entry,
+	  .ret = do_check_common_ret, .data = sizeof(void *), .required = true,
+	  .loses = "everything (the env is never bound)",
+	  .how = "kretprobe: binds the env; processed insn count at return" },
+#ifdef BD_REFS_IN_VSTATE
+	{ .role = "acquire", .syms = syms_acquire, .entry = acquire_entry,
+	  .ret = acquire_ret, .data = sizeof(void *),
+	  .loses = "acquire events",
+	  .how = "kretprobe: acquire_reference is inlined; "
+		 "the returned refs[] slot is read at the next hook" },
+	{ .role = "release", .syms = syms_release_state, .pre = release_entry,
+	  .loses = "release and null_drop events",
+	  .how = "kprobe: release_reference_nomark is inlined; "
+		 "reads refs[idx] before it goes (type PTR only)" },
+	{ .role = "slot_sync_copy", .syms = syms_copy, .pre = slot_sync_entry,
+	  .loses = "acquires followed by a state copy before any other hook",
+	  .how = "kprobe: reads a pending acquire slot before a state copy" },
+	{ .role = "slot_sync_free", .syms = syms_free, .pre = slot_sync_entry,
+	  .loses = "acquires followed by a state free before any other hook",
+	  .how = "kprobe: reads a pending acquire slot before a state is freed" },
+	{ .role = "leak", .syms = syms_leak, .entry = leak_entry, .ret = leak_ret,
+	  .data = sizeof(void *), .loses = "leak events",
+	  .how = "kretprobe: check_resource_leak; refs it reports when it fails" },
+	{ .role = "release_call", .syms = syms_release_ref,
+	  .entry = release_reference_entry, .ret = release_reference_ret,
+	  .data = sizeof(void *) + sizeof(u32),
+	  .loses = "path=release_call (releases show path=unknown) and 'Leaking reference' leaks",
+	  .how = "kretprobe: marks the release helper/kfunc path; child leaks at return" },
+#else
+	{ .role = "acquire", .syms = syms_acquire, .entry = acquire_entry,
+	  .ret = acquire_ret, .data = sizeof(void *) + sizeof(s32),
+	  .loses = "acquire events",
+	  .how = "kretprobe: acquire_reference_state(env, insn_idx) returns the id" },
+	{ .role = "release", .syms = syms_release_state, .entry = release_entry6,
+	  .ret = release_ret6, .data = sizeof(void *),
+	  .loses = "release and null_drop events",
+	  .how = "kretprobe: release_reference_state(state, id) returns 0 on release" },
+	{ .role = "leak", .syms = syms_leak, .entry = leak_entry, .ret = leak_ret,
+	  .data = sizeof(void *), .loses = "leak events",
+	  .how = "kretprobe: check_reference_leak; refs it reports when it fails" },
+	{ .role = "release_call", .syms = syms_release_ref,
+	  .entry = release_reference_entry, .ret = release_reference_ret,
+	  .data = sizeof(void *) + sizeof(u32),
+	  .loses = "path=release_call (releases show path=unknown)",
+	  .how = "kretprobe: marks the release helper/kfunc path" },
+#endif
+	{ .role = "null_check", .syms = syms_null, .pre = mark_ptr_or_null_entry,
+	  .loses = "null_drop events (NULL-branch drops show as releases with path=unknown)",
+	  .how = "kprobe: marks the reference a NULL branch drops" },
+};
+
+const int bd_nr_hooks = ARRAY_SIZE(bd_hooks);
+
+const char *bd_layout =
+#ifdef BD_REFS_IN_VSTATE
+	"refs in bpf_verifier_state (typed, with parent_id)";
+#else
+	"refs per frame in bpf_func_state (no parent_id, no lock/IRQ entries)";
+#endif
+
+int bd_capture_init(void)
+{
+	static const char * const names[] = {
+		"bpf_list_push_front_impl", "bpf_list_push_back_impl",
+		"bpf_rbtree_add_impl",
+	};
+	struct btf *(*get_vmlinux)(void);
+	s32 (*find)(const struct btf *btf, const char *name, u8 kind);
+	struct btf *btf;
+	int i;
+
+	get_vmlinux = (void *)bpf_diag_lookup("bpf_get_btf_vmlinux");
+	find = (void *)bpf_diag_lookup("btf_find_by_name_kind");
+	if (!get_vmlinux || !find)
+		return 0;
+	btf = get_vmlinux();
+	if (IS_ERR_OR_NULL(btf))
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		bd_insert_kfunc[i] = find(btf, names[i], BTF_KIND_FUNC);
+	return 0;
+}
+
+int bd_insert_kfuncs_known(void)
+{
+	int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(bd_insert_kfunc); i++)
+		n += bd_insert_kfunc[i] > 0;
+	return n;
+}
+
+void bd_capture_exit(void)
+{
+	int i;
+
+	/* hooks are unregistered: nothing runs here any more */
+	for (i = 0; i < BD_MAX_ACTIVE; i++)
+		bd_active[i].task = NULL;
+	atomic_set(&bd_nr_active, 0);
+	atomic_set(&bd_nr_pending, 0);
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * bpf_diag builds against several stock kernels from one tree; this header
+ * fills in what older ones lack.
+ */
+#ifndef _BPF_DIAG_COMPAT_H
+#define _BPF_DIAG_COMPAT_H
+
+#include <linux/slab.h>
+
+/*
+ * kmalloc_obj()/kzalloc_obj() arrived after 6.12.  checkpatch asks for
+ * them, and this fallback is the one place that spells out the sizeof.
+ */
+#ifndef kmalloc_obj
+#define kmalloc_obj(P, GFP)	kmalloc(sizeof(P), GFP)
+#define kzalloc_obj(P, GFP)	kzalloc(sizeof(P), GFP)
+#endif
+
+#endif /* _BPF_DIAG_COMPAT_H */

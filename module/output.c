@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bpf_diag: the machine-readable files, envs and events.
+ *
+ * One line per env or event, space-separated key=value pairs.  Values
+ * never contain spaces: in prog= and comm= a space, '=', '\' or a
+ * non-printable byte is written as \xHH.  Readers hold bd_store_lock only
+ * while one seq_file buffer is filled; a cursor (env seq, event index)
+ * carries the position across reads, so evictions between two reads never
+ * make a line repeat or go missing among the envs that remain.
+ */
+#include <linux/ctype.h>
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/slab.h>
+#include "bpf_diag.h"
+
+static const char * const type_names[] = {
+	[BPF_PROG_TYPE_UNSPEC] = "unspec",
+	[BPF_PROG_TYPE_SOCKET_FILTER] = "socket_filter",
+	[BPF_PROG_TYPE_KPROBE] = "kprobe",
+	[BPF_PROG_TYPE_SCHED_CLS] = "sched_cls",
+	[BPF_PROG_TYPE_SCHED_ACT] = "sched_act",
+	[BPF_PROG_TYPE_TRACEPOINT] = "tracepoint",
+	[BPF_PROG_TYPE_XDP] = "xdp",
+	[BPF_PROG_TYPE_PERF_EVENT] = "perf_event",
+	[BPF_PROG_TYPE_CGROUP_SKB] = "cgroup_skb",
+	[BPF_PROG_TYPE_CGROUP_SOCK] = "cgroup_sock",
+	[BPF_PROG_TYPE_LWT_IN] = "lwt_in",
+	[BPF_PROG_TYPE_LWT_OUT] = "lwt_out",
+	[BPF_PROG_TYPE_LWT_XMIT] = "lwt_xmit",
+	[BPF_PROG_TYPE_SOCK_OPS] = "sock_ops",
+	[BPF_PROG_TYPE_SK_SKB] = "sk_skb",
+	[BPF_PROG_TYPE_CGROUP_DEVICE] = "cgroup_device",
+	[BPF_PROG_TYPE_SK_MSG] = "sk_msg",
+	[BPF_PROG_TYPE_RAW_TRACEPOINT] = "raw_tracepoint",
+	[BPF_PROG_TYPE_CGROUP_SOCK_ADDR] = "cgroup_sock_addr",
+	[BPF_PROG_TYPE_LWT_SEG6LOCAL] = "lwt_seg6local",
+	[BPF_PROG_TYPE_LIRC_MODE2] = "lirc_mode2",
+	[BPF_PROG_TYPE_SK_REUSEPORT] = "sk_reuseport",
+	[BPF_PROG_TYPE_FLOW_DISSECTOR] = "flow_dissector",
+	[BPF_PROG_TYPE_CGROUP_SYSCTL] = "cgroup_sysctl",
+	[BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE] = "raw_tracepoint_writable",
+	[BPF_PROG_TYPE_CGROUP_SOCKOPT] = "cgroup_sockopt",
+	[BPF_PROG_TYPE_TRACING] = "tracing",
+	[BPF_PROG_TYPE_STRUCT_OPS] = "struct_ops",
+	[BPF_PROG_TYPE_EXT] = "ext",
+	[BPF_PROG_TYPE_LSM] = "lsm",
+	[BPF_PROG_TYPE_SK_LOOKUP] = "sk_lookup",
+	[BPF_PROG_TYPE_SYSCALL] = "syscall",
+	[BPF_PROG_TYPE_NETFILTER] = "netfilter",
+};
+
+static const char * const kind_names[] = BPF_DIAG_KIND_NAMES;
+static const char * const path_names[] = BPF_DIAG_PATH_NAMES;
+static const char * const site_names[] = BPF_DIAG_SITE_NAMES;
+
+const char *bd_prog_type_name(u32 type)
+{
+	if (type < ARRAY_SIZE(type_names) && type_names[type])
+		return type_names[type];
+	return "unknown";
+}
+
+/* Print @s escaping what would break key=value parsing. */
+static void put_word(struct seq_file *m, const char *s)
+{
+	if (!*s)
+		seq_putc(m, '-');
+	for (; *s; s++) {
+		unsigned char ch = *s;
+
+		if (isgraph(ch) && ch != '=' && ch != '\\')
+			seq_putc(m, ch);
+		else
+			seq_printf(m, "\\x%02x", ch);
+	}
+}
+
+const char *bd_verdict(const struct bd_env *e)
+{
+	if (!bd_finished(e))
+		return "running";
+	return e->err ? "rejected" : "accepted";
+}
+
+void bd_show_env(struct seq_file *m, const struct bd_env *e)
+{
+	bool fin = bd_finished(e);
+
+	seq_printf(m, "env=%llu prog=", e->seq);
+	put_word(m, e->prog);
+	seq_printf(m, " type=%s pid=%d comm=", bd_prog_type_name(e->type), e->pid);
+	put_word(m, e->comm);
+	seq_printf(m, " verdict=%s err=%d insns=%u processed=%u events=%u dropped=%u start_ns=%llu duration_ns=%llu\n",
+		   bd_verdict(e), fin ? e->err : 0, e->insns, e->processed,
+		   bd_nr_events(e), e->dropped, e->start_ns,
+		   fin ? e->end_ns - e->start_ns : 0);
+}
+
+void bd_show_event(struct seq_file *m, const struct bd_env *e, u32 idx,
+		   const struct bd_event *ev)
+{
+	seq_printf(m, "env=%llu idx=%u insn=%d kind=%s id=%u", e->seq, idx,
+		   ev->insn, kind_names[ev->kind], ev->id);
+	switch (ev->kind) {
+	case BPF_DIAG_ACQUIRE:
+		seq_printf(m, " parent=%u", ev->aux);
+		break;
+	case BPF_DIAG_RELEASE:
+		seq_printf(m, " path=%s", path_names[ev->how]);
+		break;
+	case BPF_DIAG_LEAK:
+		seq_printf(m, " alloc_insn=%u site=%s", ev->aux, site_names[ev->how]);
+		break;
+	}
+	seq_printf(m, " depth=%u\n", ev->depth);
+}
+
+/* ---- cursor over (env, event) ---- */
+
+struct bd_iter {
+	loff_t pos;		/* position the cursor stands for */
+	u64 seq;		/* env seq at or after which to look */
+	u32 idx;		/* event index within that env */
+	bool events;		/* walk events, not envs */
+	struct bd_env *env;	/* current env, valid under bd_store_lock */
+	const struct bd_chunk *chunk;
+};
+
+/* Settle on the first element at or after (seq, idx); NULL at the end. */
+static void *it_settle(struct bd_iter *it)
+{
+	struct bd_env *e;
+
+	list_for_each_entry(e, &bd_store, node) {
+		if (e->seq < it->seq)
+			continue;
+		if (e->seq > it->seq) {
+			it->seq = e->seq;
+			it->idx = 0;
+			it->chunk = NULL;
+		}
+		if (it->events && it->idx >= bd_nr_events(e)) {
+			it->seq = e->seq + 1;
+			it->idx = 0;
+			continue;
+		}
+		it->env = e;
+		return it;
+	}
+	return NULL;
+}
+
+static void it_advance(struct bd_iter *it)
+{
+	if (it->events) {
+		it->idx++;
+	} else {
+		it->seq++;
+		it->idx = 0;
+	}
+}
+
+static void *it_start(struct seq_file *m, loff_t *pos)
+{
+	struct bd_iter *it = m->private;
+	loff_t n;
+
+	raw_spin_lock_irq(&bd_store_lock);
+	if (*pos == it->pos)
+		return it_settle(it);
+	/* rewind: an lseek, or a read restarted at 0 */
+	it->seq = 0;
+	it->idx = 0;
+	it->chunk = NULL;
+	for (n = 0; n < *pos; n++) {
+		if (!it_settle(it))
+			break;
+		it_advance(it);
+	}
+	it->pos = *pos;
+	return it_settle(it);
+}
+
+static void *it_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	struct bd_iter *it = m->private;
+
+	it_advance(it);
+	it->pos = ++*pos;
+	return it_settle(it);
+}
+
+static void it_stop(struct seq_file *m, void *v)
+{
+	raw_spin_unlock_irq(&bd_store_lock);
+}
+
+static int it_show(struct seq_file *m, void *v)
+{
+	struct bd_iter *it = v;
+	const struct bd_event *ev;
+
+	if (!it->events) {
+		bd_show_env(m, it->env);
+		return 0;
+	}
+	ev = bd_env_event(it->env, it->idx, &it->chunk);
+	if (ev)
+		bd_show_event(m, it->env, it->idx, ev);
+	return 0;
+}
+
+static const struct seq_operations it_ops = {
+	.start = it_start, .next = it_next, .stop = it_stop, .show = it_show,
+};
+
+static int it_open(struct inode *inode, struct file *file, bool events)
+{
+	struct bd_iter *it = __seq_open_private(file, &it_ops, sizeof(*it));
+
+	if (!it)
+		return -ENOMEM;
+	it->events = events;
+	return 0;
+}
+
+static int envs_open(struct inode *inode, struct file *file)
+{
+	return it_open(inode, file, false);
+}
+
+static int events_open(struct inode *inode, struct file *file)
+{
+	return it_open(inode, file, true);
+}
+
+const struct file_operations bd_envs_fops = {
+	.owner = THIS_MODULE, .open = envs_open, .read = seq_read,
+	.llseek = seq_lseek, .release = seq_release_private,
+};
+
+const struct file_operations bd_events_fops = {
+	.owner = THIS_MODULE, .open = events_open, .read = seq_read,
+	.llseek = seq_lseek, .release = seq_release_private,
+};
