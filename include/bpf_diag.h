@@ -17,6 +17,9 @@ enum bpf_diag_kind {
 	BPF_DIAG_RELEASE,	/* an owned reference was consumed (path=) */
 	BPF_DIAG_NULL_DROP,	/* dropped on the NULL branch of a check */
 	BPF_DIAG_LEAK,		/* the verifier rejected it as leaked (site=) */
+	BPF_DIAG_LOCK,		/* a lock or IRQ state entered refs[] */
+	BPF_DIAG_UNLOCK,	/* a lock or IRQ state left refs[] */
+	/* lock/unlock are shown only when the filter says "locks" */
 	BPF_DIAG_KIND_MAX,
 };
 
@@ -42,7 +45,16 @@ enum bpf_diag_site {
 	BPF_DIAG_SITE_MAX,
 };
 
-#define BPF_DIAG_KIND_NAMES	{ "acquire", "release", "null_drop", "leak" }
+/* type= of a lock/unlock event */
+enum bpf_diag_lock_type {
+	BPF_DIAG_LOCK_NONE,
+	BPF_DIAG_LOCK_IRQ,	/* bpf_local_irq_save / res_spin_lock_irqsave flag */
+	BPF_DIAG_LOCK_SPIN,	/* bpf_spin_lock / bpf_res_spin_lock */
+};
+
+#define BPF_DIAG_LOCK_NAMES	{ "-", "irq", "lock" }
+#define BPF_DIAG_KIND_NAMES	{ "acquire", "release", "null_drop", "leak", \
+				  "lock", "unlock" }
 #define BPF_DIAG_PATH_NAMES	{ "-", "release_call", "rcu_protected", \
 				  "non_owning", "unknown" }
 #define BPF_DIAG_SITE_NAMES	{ "-", "exit", "tail_call", "ld_abs", \

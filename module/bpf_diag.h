@@ -103,6 +103,30 @@ void bpf_diag_hooks_exit(void);
 void bpf_diag_hooks_show(struct seq_file *m);
 unsigned long bpf_diag_lookup(const char *name);
 
+/* filter.c: the conditions of the filter file */
+enum {
+	BD_F_ENV = 1 << 0, BD_F_PROG = 1 << 1, BD_F_REF = 1 << 2,
+	BD_F_PID = 1 << 3, BD_F_COMM = 1 << 4, BD_F_VERDICT = 1 << 5,
+	BD_F_LEAKED = 1 << 6, BD_F_LOCKS = 1 << 7,
+};
+
+struct bd_filter {
+	u32 keys;			/* BD_F_* given */
+	u64 env;
+	u32 ref;
+	pid_t pid;
+	bool rejected;			/* verdict= */
+	bool prog_prefix;		/* prog=PREFIX* */
+	char prog[BPF_OBJ_NAME_LEN];
+	char comm[TASK_COMM_LEN];
+};
+
+void bd_filter_get(struct bd_filter *f);
+void bd_filter_print(struct seq_file *m, const struct bd_filter *f);
+bool bd_env_match(const struct bd_filter *f, const struct bd_env *e);
+bool bd_event_match(const struct bd_filter *f, const struct bd_event *ev);
+extern const struct file_operations bd_filter_fops;
+
 /* output.c */
 const char *bd_prog_type_name(u32 type);
 extern const struct file_operations bd_envs_fops, bd_events_fops;

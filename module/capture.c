@@ -401,9 +401,15 @@ static int mark_ptr_or_null_entry(struct kprobe *kp, struct pt_regs *regs)
 #ifdef BD_REFS_IN_VSTATE
 /* ---- acquire and release, refs[] in bpf_verifier_state ---- */
 
+static u8 lock_type(int type)
+{
+	return type == REF_TYPE_IRQ ? BPF_DIAG_LOCK_IRQ : BPF_DIAG_LOCK_SPIN;
+}
+
 /* Read the slot acquire_reference_state() returned; see the top comment. */
 static void acq_resolve(struct bd_ctx *c)
 {
+	struct bd_event ev = {};
 	struct bpf_verifier_state *st;
 	struct bpf_reference_state *r;
 
@@ -417,19 +423,19 @@ static void acq_resolve(struct bd_ctx *c)
 		return;
 	}
 	r = &st->refs[c->acq_ofs];
+	ev.insn = r->insn_idx;
+	ev.id = r->id;
+	ev.aux = r->parent_id;
+	ev.kind = BPF_DIAG_ACQUIRE;
+	ev.depth = c->acq_depth;
 	if (r->type != REF_TYPE_PTR) {
 		atomic64_inc(&bd_cnt.lock_irq);
-		return;
+		ev.kind = BPF_DIAG_LOCK;
+		ev.aux = 0;
+		ev.how = lock_type(r->type);
 	}
-	{
-		struct bd_event ev = {
-			.insn = r->insn_idx, .id = r->id, .aux = r->parent_id,
-			.kind = BPF_DIAG_ACQUIRE, .depth = c->acq_depth,
-		};
-
-		if (c->rec)
-			bd_env_add(c->rec, &ev);
-	}
+	if (c->rec)
+		bd_env_add(c->rec, &ev);
 }
 
 static int acquire_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -497,6 +503,7 @@ static int release_entry(struct kprobe *kp, struct pt_regs *regs)
 	r = &st->refs[idx];
 	if (r->type != REF_TYPE_PTR) {
 		atomic64_inc(&bd_cnt.lock_irq);
+		emit(c, BPF_DIAG_UNLOCK, c->env->insn_idx, r->id, 0, lock_type(r->type));
 		return 0;
 	}
 	classify(c, r->id, &kind, &how);

@@ -38,6 +38,7 @@ static int __init bpf_diag_init(void)
 	debugfs_create_file("status", 0400, bpf_diag_dir, NULL, &status_fops);
 	debugfs_create_file("envs", 0400, bpf_diag_dir, NULL, &bd_envs_fops);
 	debugfs_create_file("events", 0400, bpf_diag_dir, NULL, &bd_events_fops);
+	debugfs_create_file("filter", 0600, bpf_diag_dir, NULL, &bd_filter_fops);
 	return 0;
 }
 

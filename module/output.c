@@ -54,6 +54,7 @@ static const char * const type_names[] = {
 static const char * const kind_names[] = BPF_DIAG_KIND_NAMES;
 static const char * const path_names[] = BPF_DIAG_PATH_NAMES;
 static const char * const site_names[] = BPF_DIAG_SITE_NAMES;
+static const char * const lock_names[] = BPF_DIAG_LOCK_NAMES;
 
 const char *bd_prog_type_name(u32 type)
 {
@@ -105,13 +106,19 @@ void bd_show_event(struct seq_file *m, const struct bd_env *e, u32 idx,
 		   ev->insn, kind_names[ev->kind], ev->id);
 	switch (ev->kind) {
 	case BPF_DIAG_ACQUIRE:
+#ifdef BD_REFS_IN_VSTATE
 		seq_printf(m, " parent=%u", ev->aux);
+#endif
 		break;
 	case BPF_DIAG_RELEASE:
 		seq_printf(m, " path=%s", path_names[ev->how]);
 		break;
 	case BPF_DIAG_LEAK:
 		seq_printf(m, " alloc_insn=%u site=%s", ev->aux, site_names[ev->how]);
+		break;
+	case BPF_DIAG_LOCK:
+	case BPF_DIAG_UNLOCK:
+		seq_printf(m, " type=%s", lock_names[ev->how]);
 		break;
 	}
 	seq_printf(m, " depth=%u\n", ev->depth);
@@ -120,6 +127,9 @@ void bd_show_event(struct seq_file *m, const struct bd_env *e, u32 idx,
 /* ---- cursor over (env, event) ---- */
 
 struct bd_iter {
+	struct bd_filter f;	/* the filter when the file was opened */
+	u64 ok_seq;		/* env seq whose match is cached in ok */
+	bool ok;
 	loff_t pos;		/* position the cursor stands for */
 	u64 seq;		/* env seq at or after which to look */
 	u32 idx;		/* event index within that env */
@@ -128,9 +138,22 @@ struct bd_iter {
 	const struct bd_chunk *chunk;
 };
 
-/* Settle on the first element at or after (seq, idx); NULL at the end. */
+static bool it_env_ok(struct bd_iter *it, const struct bd_env *e)
+{
+	if (it->ok_seq != e->seq) {
+		it->ok_seq = e->seq;
+		it->ok = bd_env_match(&it->f, e);
+	}
+	return it->ok;
+}
+
+/*
+ * Settle on the first element at or after (seq, idx) that passes the
+ * filter; NULL at the end.
+ */
 static void *it_settle(struct bd_iter *it)
 {
+	const struct bd_event *ev;
 	struct bd_env *e;
 
 	list_for_each_entry(e, &bd_store, node) {
@@ -141,13 +164,19 @@ static void *it_settle(struct bd_iter *it)
 			it->idx = 0;
 			it->chunk = NULL;
 		}
-		if (it->events && it->idx >= bd_nr_events(e)) {
-			it->seq = e->seq + 1;
-			it->idx = 0;
+		if (!it_env_ok(it, e))
 			continue;
-		}
 		it->env = e;
-		return it;
+		if (!it->events)
+			return it;
+		while ((ev = bd_env_event(e, it->idx, &it->chunk))) {
+			if (bd_event_match(&it->f, ev))
+				return it;
+			it->idx++;
+		}
+		it->seq = e->seq + 1;
+		it->idx = 0;
+		it->chunk = NULL;
 	}
 	return NULL;
 }
@@ -223,6 +252,8 @@ static int it_open(struct inode *inode, struct file *file, bool events)
 	if (!it)
 		return -ENOMEM;
 	it->events = events;
+	it->ok_seq = U64_MAX;
+	bd_filter_get(&it->f);
 	return 0;
 }
 
