@@ -39,10 +39,13 @@ build/guest/base.cpio: build/selftests/.stamp $(GUEST_SRCS)
 
 guest: $(foreach k,$(KERNELS),build/$(k)/bpf_diag.ko) build/guest/base.cpio
 
+bench:
+	scripts/bench
+
 test:
 	scripts/run-tests
 
 demo:
 	scripts/demo
 
-.PHONY: all modules clean setup guest test demo
+.PHONY: all modules clean setup guest test demo bench

@@ -14,6 +14,7 @@ static __always_inline struct bpf_sock *lookup(struct __sk_buff *skb)
 }
 
 /* Accepted: the reference is released on every path. */
+// expect: sock_release accept
 SEC("tc")
 int sock_release(struct __sk_buff *skb)
 {
@@ -26,6 +27,7 @@ int sock_release(struct __sk_buff *skb)
 }
 
 /* Rejected: "Unreleased reference". */
+// expect: sock_leak reject "Unreleased reference"
 SEC("tc")
 int sock_leak(struct __sk_buff *skb)
 {

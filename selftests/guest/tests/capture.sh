@@ -1,0 +1,105 @@
+# Capture of reference events (issue: acquire/release/null_drop/leak per env).
+CORPUS="$PROGS/*.bpf.o"
+EXPECT=$PROGS/expect.txt
+
+t_status_strategy() {
+	local h
+	for h in env bind acquire release leak release_call null_check; do
+		grep -q "^hook $h: attached k[a-z]*probe [a-z_.0-9]* -- " $D/status ||
+			fail_msg "hook $h not attached: $(grep "^hook $h:" $D/status)"
+	done
+	grep -q "^recording: complete$" $D/status || fail_msg "recording not complete"
+	grep -q "^layout: " $D/status || fail_msg "no layout line"
+}
+
+t_no_lost_hits() {
+	local n
+	for n in unresolved untracked envs_dropped events_dropped kprobe_missed; do
+		[ "$(counter $n)" = 0 ] || fail_msg "counter $n is $(counter $n)"
+	done
+	[ "$(counter envs)" -gt 0 ] || fail_msg "no envs recorded"
+}
+
+# Two checkers side by side: each load's env must be complete, and the
+# verifications must really have overlapped in time.
+t_parallel() {
+	local a b ra rb
+	bpf-diag-check --repeat 3 --expect $EXPECT $CORPUS >$T/par1 2>&1 &
+	a=$!
+	bpf-diag-check --repeat 3 --expect $EXPECT $CORPUS >$T/par2 2>&1 &
+	b=$!
+	wait $a; ra=$?
+	wait $b; rb=$?
+	[ $ra = 0 ] || { grep "^not ok" $T/par1; fail_msg "checker 1 failed"; }
+	[ $rb = 0 ] || { grep "^not ok" $T/par2; fail_msg "checker 2 failed"; }
+	echo "pid=$a" >$D/filter
+	cat $D/envs >$T/envs.a
+	echo "pid=$b" >$D/filter
+	cat $D/envs >$T/envs.b
+	echo clear >$D/filter
+	awk '
+		function v(k,  i) { for (i = 1; i <= NF; i++) if (index($i, k "=") == 1) return substr($i, length(k) + 2) }
+		FNR == NR { s[NR] = v("start_ns"); e[NR] = s[NR] + v("duration_ns"); n = NR; next }
+		{ st = v("start_ns"); en = st + v("duration_ns")
+		  for (i = 1; i <= n; i++) if (st < e[i] && s[i] < en) over++ }
+		END { print over + 0 }' $T/envs.a $T/envs.b >$T/overlap
+	echo "# overlapping verifications: $(cat $T/overlap)"
+	[ "$(cat $T/overlap)" -gt 0 ] || fail_msg "the two checkers never verified at the same time"
+}
+
+t_missing_hook() {
+	reload deny_hooks=acquire,leak || fail_msg "insmod with missing hooks failed"
+	grep -q "^hook acquire: not attached.*not recorded: acquire events" $D/status ||
+		fail_msg "status does not say acquires are not recorded"
+	grep -q "^hook leak: not attached.*not recorded: leak events" $D/status ||
+		fail_msg "status does not say leaks are not recorded"
+	grep -q "^recording: partial" $D/status || fail_msg "recording not partial"
+	bpf-diag-load -p sock_leak $PROGS/sock.bpf.o >/dev/null
+	grep -q "kind=acquire" $D/events && fail_msg "acquire recorded without its hook"
+	grep -q "kind=null_drop" $D/events || fail_msg "other hooks stopped recording"
+	reload
+}
+
+t_bounds() {
+	local n e
+	reload max_envs=3 max_events=2 || return 1
+	for n in 1 2 3 4 5; do bpf-diag-load $PROGS/sock.bpf.o >/dev/null; done
+	n=$(grep -c . $D/envs)
+	[ "$n" -le 3 ] || fail_msg "$n envs kept, max_envs=3"
+	[ "$(counter envs_evicted)" -gt 0 ] || fail_msg "no eviction counted"
+	e=$(grep "prog=sock_release" $D/envs | tail -1)
+	[ "$(kv events "$e")" = 2 ] || fail_msg "events=$(kv events "$e"), want 2: $e"
+	[ "$(kv dropped "$e")" = 1 ] || fail_msg "dropped=$(kv dropped "$e"), want 1: $e"
+	[ "$(counter events_dropped)" -gt 0 ] || fail_msg "no dropped events counted"
+	reload
+}
+
+t_unload_busy() {
+	local i pid
+	( while :; do bpf-diag-load $PROGS/sock.bpf.o >/dev/null 2>&1; done ) &
+	pid=$!
+	for i in 1 2 3 4 5 6; do
+		exec 3<$D/events
+		rmmod bpf_diag 2>/dev/null
+		cat <&3 >/dev/null 2>&1
+		exec 3<&-
+		[ -d $D ] || insmod $KO || { kill $pid; fail_msg "insmod $i failed"; }
+	done
+	kill $pid
+	wait $pid 2>/dev/null
+	ensure_loaded
+	bpf-diag-load -p sock_leak $PROGS/sock.bpf.o >/dev/null
+	grep -q "kind=leak" $D/events || fail_msg "not recording after the cycles"
+}
+
+group_capture() {
+	reload
+	check "capture: status names the hook of every role" t_status_strategy
+	subtest "capture: bpf-diag-check over the corpus" \
+		bpf-diag-check --expect $EXPECT $CORPUS
+	check "capture: no unresolved, untracked, dropped or missed hits" t_no_lost_hits
+	check "capture: two loaders side by side get complete envs" t_parallel
+	check "capture: a missing hook symbol: insmod works, status says what is lost" t_missing_hook
+	check "capture: max_envs/max_events bound the store, drops are counted" t_bounds
+	check "capture: rmmod while verifying and with files open" t_unload_busy
+}

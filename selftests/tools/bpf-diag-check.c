@@ -1,0 +1,715 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bpf-diag-check: hold bpf_diag's records against the verifier's own log.
+ *
+ *   bpf-diag-check [--kernel-log-level N] [--expect FILE] [--log-size MB]
+ *                  [--logs DIR] [--repeat N] [-p PROG]... OBJ.o...
+ *
+ * Loads every program of every object on its own (libbpf, autoload off for
+ * the others) with a large log buffer at log level 2, finds the env that
+ * bpf_diag recorded for that load, and checks:
+ *  - the verdict and error bpf_diag recorded are what the load returned;
+ *  - the ids in the log's " refs=" prints are exactly the ids bpf_diag
+ *    recorded as acquired, plus the lock/IRQ states it recorded as such;
+ *  - every acquire's insn is where the log first shows the id in refs=;
+ *  - every "Unreleased reference" / "Leaking reference" line has a leak
+ *    event with the same id and alloc insn, and nothing else leaks;
+ *  - accepted: every acquired id is released or dropped on a NULL branch on
+ *    some path, and nothing is released that was never acquired;
+ *  - with --expect: the verdict (and rejection message) the corpus expects.
+ * Prints KTAP, one test point per program, a reason on every failure and
+ * skip, and "N passed, N failed, N skipped".  Exit 1 on any failure.
+ *
+ * The expect file has lines "OBJ PROG accept|reject ["MESSAGE"] [since=X.Y]"
+ * (OBJ is the object's file name).  The checker sets bpf_diag's filter while
+ * it reads and puts the old one back.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+
+#define DIAG "/sys/kernel/debug/bpf_diag/"
+#define MAX_IDS 4096
+
+struct idset {
+	int n;
+	unsigned int id[MAX_IDS];
+	int insn[MAX_IDS];	/* acquire insn, or first insn seen in the log */
+	unsigned int aux[MAX_IDS];
+};
+
+static int idset_find(const struct idset *s, unsigned int id)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->id[i] == id)
+			return i;
+	return -1;
+}
+
+static void idset_add(struct idset *s, unsigned int id, int insn, unsigned int aux)
+{
+	if (idset_find(s, id) >= 0 || s->n >= MAX_IDS)
+		return;
+	s->id[s->n] = id;
+	s->insn[s->n] = insn;
+	s->aux[s->n] = aux;
+	s->n++;
+}
+
+/* pair set for leaks: (id, alloc insn) */
+static bool pair_in(const struct idset *s, unsigned int id, int insn)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->id[i] == id && s->insn[i] == insn)
+			return true;
+	return false;
+}
+
+static void pair_add(struct idset *s, unsigned int id, int insn)
+{
+	if (!pair_in(s, id, insn) && s->n < MAX_IDS) {
+		s->id[s->n] = id;
+		s->insn[s->n++] = insn;
+	}
+}
+
+/* ---- bpf_diag's files ---- */
+
+static char saved_filter[600];
+static int filter_lock_fd = -1;
+
+static int write_filter(const char *f)
+{
+	int fd = open(DIAG "filter", O_WRONLY), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, f, strlen(f)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static void save_filter(void)
+{
+	FILE *f = fopen(DIAG "filter", "r");
+	char line[600];
+
+	strcpy(saved_filter, "clear");
+	filter_lock_fd = open(DIAG "filter", O_RDONLY);
+	if (filter_lock_fd >= 0)
+		flock(filter_lock_fd, LOCK_EX);
+	while (f && fgets(line, sizeof(line), f)) {
+		if (line[0] == '#')
+			continue;
+		line[strcspn(line, "\n")] = 0;
+		if (strcmp(line, "none"))
+			snprintf(saved_filter, sizeof(saved_filter), "%s", line);
+	}
+	if (f)
+		fclose(f);
+	if (filter_lock_fd >= 0)
+		flock(filter_lock_fd, LOCK_UN);
+}
+
+static void restore_filter(void)
+{
+	if (filter_lock_fd >= 0)
+		close(filter_lock_fd);
+}
+
+/*
+ * Checkers running side by side take turns at the filter, and each puts
+ * the user's filter back before it lets go.
+ */
+static void filter_lock(bool on)
+{
+	if (!on)
+		write_filter(saved_filter);
+	if (filter_lock_fd >= 0)
+		flock(filter_lock_fd, on ? LOCK_EX : LOCK_UN);
+}
+
+/* Value of key in a "k=v k=v" line, copied into out. */
+static bool kv(const char *line, const char *key, char *out, size_t len)
+{
+	size_t kl = strlen(key);
+	const char *p = line;
+
+	while ((p = strstr(p, key))) {
+		if ((p == line || p[-1] == ' ') && p[kl] == '=') {
+			size_t n = strcspn(p + kl + 1, " \n");
+
+			if (n >= len)
+				n = len - 1;
+			memcpy(out, p + kl + 1, n);
+			out[n] = 0;
+			return true;
+		}
+		p += kl;
+	}
+	return false;
+}
+
+static long kvl(const char *line, const char *key, long def)
+{
+	char v[64];
+
+	return kv(line, key, v, sizeof(v)) ? strtol(v, NULL, 10) : def;
+}
+
+struct envrec {
+	long seq;
+	char verdict[16];
+	long err, dropped, events;
+};
+
+/* The newest env of this process for program @name. */
+static bool find_env(const char *name, struct envrec *r)
+{
+	char filt[128], line[1024], prog[64];
+	bool found = false;
+	FILE *f;
+
+	snprintf(filt, sizeof(filt), "pid=%d", getpid());
+	if (write_filter(filt))
+		return false;
+	f = fopen(DIAG "envs", "r");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (!kv(line, "prog", prog, sizeof(prog)) || strncmp(prog, name, 15))
+			continue;
+		r->seq = kvl(line, "env", -1);
+		kv(line, "verdict", r->verdict, sizeof(r->verdict));
+		r->err = kvl(line, "err", 0);
+		r->dropped = kvl(line, "dropped", 0);
+		r->events = kvl(line, "events", 0);
+		found = true;
+	}
+	fclose(f);
+	return found;
+}
+
+struct events {
+	struct idset acq, rel, drop, leak, lock;
+	struct idset site;	/* leak id -> insn where it was found */
+	int bad_lines;
+};
+
+static void read_events(long seq, struct events *ev)
+{
+	char filt[64], line[1024], kind[32];
+	FILE *f;
+
+	memset(ev, 0, sizeof(*ev));
+	snprintf(filt, sizeof(filt), "env=%ld locks", seq);
+	if (write_filter(filt))
+		return;
+	f = fopen(DIAG "events", "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		long id = kvl(line, "id", -1), insn = kvl(line, "insn", -1);
+
+		if (!kv(line, "kind", kind, sizeof(kind)) || id < 0) {
+			ev->bad_lines++;
+			continue;
+		}
+		if (!strcmp(kind, "acquire"))
+			idset_add(&ev->acq, id, insn, kvl(line, "parent", 0));
+		else if (!strcmp(kind, "release"))
+			idset_add(&ev->rel, id, insn, 0);
+		else if (!strcmp(kind, "null_drop"))
+			idset_add(&ev->drop, id, insn, 0);
+		else if (!strcmp(kind, "leak")) {
+			pair_add(&ev->leak, id, kvl(line, "alloc_insn", -1));
+			pair_add(&ev->site, id, insn);
+		}
+		else if (!strcmp(kind, "lock"))
+			idset_add(&ev->lock, id, insn, 0);
+	}
+	fclose(f);
+}
+
+/* ---- the verifier's log ---- */
+
+struct vlog {
+	struct idset refs;	/* id -> first insn whose state print shows it */
+	struct idset leak;	/* (id, alloc_insn) */
+	int nops;
+	int *op;		/* insn -> opcode from "N: (op) ..." lines, or -1 */
+};
+
+static void set_op(struct vlog *v, int insn, int op)
+{
+	if (insn < 0 || insn > (1 << 22))
+		return;
+	if (insn >= v->nops) {
+		int n = insn * 2 + 64, i;
+
+		v->op = realloc(v->op, n * sizeof(int));
+		for (i = v->nops; i < n; i++)
+			v->op[i] = -1;
+		v->nops = n;
+	}
+	v->op[insn] = op;
+}
+
+static int get_op(const struct vlog *v, int insn)
+{
+	return insn >= 0 && insn < v->nops ? v->op[insn] : -1;
+}
+
+static bool op_is_call(int op)
+{
+	return op == 0x85;
+}
+
+static bool op_is_cond_jmp(int op)
+{
+	int cls = op & 7, code = op & 0xf0;
+
+	return (cls == 5 || cls == 6) && code != 0x00 && code != 0x80 && code != 0x90;
+}
+
+/* exit, call (tail call, bpf_throw), LD_ABS/LD_IND */
+static bool op_is_leak_site(int op)
+{
+	return op == 0x95 || op == 0x85 || op == 0x20 || op == 0x28 || op == 0x30 ||
+	       op == 0x40 || op == 0x48 || op == 0x50;
+}
+
+static void parse_log(const char *log, struct vlog *v)
+{
+	const char *line = log, *nl, *p;
+	unsigned int id, insn;
+
+	memset(v, 0, sizeof(*v));
+	for (; *line; line = nl + 1) {
+		int lineno = -1, op;
+
+		nl = strchr(line, '\n');
+		if (!nl)
+			nl = line + strlen(line);
+		if (isdigit((unsigned char)line[0]))
+			lineno = atoi(line);
+		if (lineno >= 0 && sscanf(line, "%*d: (%x)", &op) == 1)
+			set_op(v, lineno, op);
+		if (sscanf(line, "Unreleased reference id=%u alloc_insn=%u", &id, &insn) == 2 ||
+		    sscanf(line, "Leaking reference id=%u alloc_insn=%u", &id, &insn) == 2)
+			pair_add(&v->leak, id, insn);
+		p = strstr(line, " refs=");
+		if (p && p < nl) {
+			p += 6;
+			while (isdigit((unsigned char)*p)) {
+				id = strtoul(p, (char **)&p, 10);
+				if (lineno >= 0 || idset_find(&v->refs, id) < 0)
+					idset_add(&v->refs, id, lineno, 0);
+				if (*p != ',')
+					break;
+				p++;
+			}
+		}
+		if (!*nl)
+			break;
+	}
+}
+
+/* ---- expectations ---- */
+
+struct expect {
+	char obj[128], prog[64], verdict[16], msg[256], since[16];
+};
+
+static struct expect *expects;
+static int nexpects;
+
+static void load_expect(const char *path)
+{
+	char line[1024];
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		fprintf(stderr, "cannot open %s: %s\n", path, strerror(errno));
+		exit(2);
+	}
+	while (fgets(line, sizeof(line), f)) {
+		struct expect e = {};
+		char *q;
+
+		if (sscanf(line, "%127s %63s %15s", e.obj, e.prog, e.verdict) != 3)
+			continue;
+		q = strchr(line, '"');
+		if (q) {
+			char *end = strchr(q + 1, '"');
+
+			if (end)
+				snprintf(e.msg, sizeof(e.msg), "%.*s", (int)(end - q - 1), q + 1);
+		}
+		q = strstr(line, "since=");
+		if (q)
+			sscanf(q + 6, "%15s", e.since);
+		expects = realloc(expects, sizeof(*expects) * (nexpects + 1));
+		expects[nexpects++] = e;
+	}
+	fclose(f);
+}
+
+static const struct expect *find_expect(const char *obj, const char *prog)
+{
+	const char *base = strrchr(obj, '/');
+	int i;
+
+	base = base ? base + 1 : obj;
+	for (i = 0; i < nexpects; i++)
+		if (!strcmp(expects[i].obj, base) && !strcmp(expects[i].prog, prog))
+			return &expects[i];
+	return NULL;
+}
+
+static int kver_cmp(const char *since)
+{
+	struct utsname u;
+	int a, b, x = 0, y = 0;
+
+	uname(&u);
+	sscanf(u.release, "%d.%d", &a, &b);
+	sscanf(since, "%d.%d", &x, &y);
+	return a != x ? a - x : b - y;
+}
+
+/* ---- one program ---- */
+
+static int npass, nfail, nskip, ntest;
+static int log_level = 2;
+static size_t log_max = 256u << 20;
+static const char *logdir;
+
+struct result {
+	char reasons[4096];
+	int nreasons;
+};
+
+static __attribute__((format(printf, 2, 3))) void why(struct result *r, const char *fmt, ...)
+{
+	size_t n = strlen(r->reasons);
+	va_list ap;
+
+	if (n && n < sizeof(r->reasons) - 2) {
+		strcat(r->reasons, "; ");
+		n += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(r->reasons + n, sizeof(r->reasons) - n, fmt, ap);
+	va_end(ap);
+	r->nreasons++;
+}
+
+static int silent(enum libbpf_print_level l, const char *fmt, va_list ap)
+{
+	return 0;
+}
+
+static int load(const char *path, const char *name, char *log, size_t size, int *ret)
+{
+	struct bpf_program *p, *me = NULL;
+	struct bpf_object *obj;
+
+	obj = bpf_object__open_file(path, NULL);
+	if (!obj)
+		return -errno;
+	bpf_object__for_each_program(p, obj) {
+		bool on = !strcmp(bpf_program__name(p), name);
+
+		bpf_program__set_autoload(p, on);
+		if (on)
+			me = p;
+	}
+	if (!me) {
+		bpf_object__close(obj);
+		return -ENOENT;
+	}
+	log[0] = 0;
+	bpf_program__set_log_buf(me, log, size);
+	bpf_program__set_log_level(me, log_level);
+	*ret = bpf_object__load(obj);
+	bpf_object__close(obj);
+	return 0;
+}
+
+static void report(const char *obj, const char *prog, struct result *r, const char *skip)
+{
+	const char *base = strrchr(obj, '/');
+
+	base = base ? base + 1 : obj;
+	ntest++;
+	if (skip) {
+		nskip++;
+		printf("ok %d %s:%s # SKIP %s\n", ntest, base, prog, skip);
+	} else if (r->nreasons) {
+		nfail++;
+		printf("not ok %d %s:%s # %s\n", ntest, base, prog, r->reasons);
+	} else {
+		npass++;
+		printf("ok %d %s:%s\n", ntest, base, prog);
+	}
+	fflush(stdout);
+}
+
+static void check_prog(const char *obj, const char *name)
+{
+	const struct expect *x = nexpects ? find_expect(obj, name) : NULL;
+	struct result r = {};
+	struct envrec env = {};
+	struct events *ev;
+	struct vlog *vl;
+	size_t size = 16u << 20;
+	char skip[512], *log;
+	int ret = 0, err, i;
+
+	if (x && x->since[0] && kver_cmp(x->since) < 0) {
+		snprintf(skip, sizeof(skip), "needs kernel >= %s", x->since);
+		report(obj, name, &r, skip);
+		return;
+	}
+	for (;;) {
+		log = malloc(size);
+		if (!log) {
+			why(&r, "out of memory for a %zu MB log", size >> 20);
+			report(obj, name, &r, NULL);
+			return;
+		}
+		err = load(obj, name, log, size, &ret);
+		if (err || ret != -ENOSPC || size >= log_max)
+			break;
+		free(log);
+		size *= 4;		/* the log did not fit: again, bigger */
+	}
+	if (logdir) {
+		char fn[512];
+		FILE *f;
+
+		snprintf(fn, sizeof(fn), "%s/%s.log", logdir, name);
+		f = fopen(fn, "w");
+		if (f) {
+			fputs(log, f);
+			fclose(f);
+		}
+	}
+	if (err) {
+		why(&r, "cannot open object or program: %s", strerror(-err));
+		goto out;
+	}
+	if (ret == -ENOSPC) {
+		why(&r, "the level-%d log does not fit in %zu MB", log_level, size >> 20);
+		goto out;
+	}
+	filter_lock(true);
+	if (!find_env(name, &env)) {
+		filter_lock(false);
+		/* libbpf failed before the kernel saw the program */
+		if (ret && !log[0] && !(x && !x->since[0])) {
+			snprintf(skip, sizeof(skip),
+				 "libbpf did not load it (%d): a map or kfunc this kernel lacks?", ret);
+			free(log);
+			report(obj, name, &r, skip);
+			return;
+		}
+		why(&r, "no env recorded for this load (load returned %d)", ret);
+		goto out;
+	}
+	ev = calloc(1, sizeof(*ev));
+	vl = calloc(1, sizeof(*vl));
+	read_events(env.seq, ev);
+	filter_lock(false);
+	if (x) {
+		bool want = !strcmp(x->verdict, "accept");
+
+		if (want != !ret)
+			why(&r, "expected %s, load returned %d", x->verdict, ret);
+		if (!want && x->msg[0] && !strstr(log, x->msg))
+			why(&r, "expected message \"%s\" not in the log", x->msg);
+	}
+	if (strcmp(env.verdict, ret ? "rejected" : "accepted"))
+		why(&r, "env %ld verdict=%s but the load returned %d", env.seq, env.verdict, ret);
+	if (ret && env.err != ret)
+		why(&r, "env %ld err=%ld but the load returned %d", env.seq, env.err, ret);
+	if (env.dropped)
+		why(&r, "env %ld dropped %ld events", env.seq, env.dropped);
+
+	parse_log(log, vl);
+	if (ev->bad_lines)
+		why(&r, "%d malformed event lines", ev->bad_lines);
+
+	/* refs= ids == acquired (owned) ids + lock/IRQ ids */
+	for (i = 0; i < vl->refs.n; i++) {
+		unsigned int id = vl->refs.id[i];
+
+		if (idset_find(&ev->acq, id) < 0 && idset_find(&ev->lock, id) < 0)
+			why(&r, "log shows refs id %u, bpf_diag has no acquire of it", id);
+	}
+	for (i = 0; i < ev->acq.n; i++) {
+		unsigned int id = ev->acq.id[i];
+		int k = idset_find(&vl->refs, id), first;
+
+		if (k < 0) {
+			why(&r, "bpf_diag acquire id=%u insn=%d never in the log's refs=", id,
+			    ev->acq.insn[i]);
+			continue;
+		}
+		first = vl->refs.insn[k];
+		if (first >= 0 && first != ev->acq.insn[i] && first != ev->acq.insn[i] + 1)
+			why(&r, "acquire id=%u at insn %d, but the log first shows it at insn %d",
+			    id, ev->acq.insn[i], first);
+	}
+	for (i = 0; i < ev->lock.n; i++)
+		if (idset_find(&ev->acq, ev->lock.id[i]) >= 0)
+			why(&r, "id %u recorded both as owned reference and lock", ev->lock.id[i]);
+
+	/* leaks: the same (id, alloc insn) pairs */
+	for (i = 0; i < vl->leak.n; i++)
+		if (!pair_in(&ev->leak, vl->leak.id[i], vl->leak.insn[i]))
+			why(&r, "log: leak id=%u alloc_insn=%d, bpf_diag has no such leak",
+			    vl->leak.id[i], vl->leak.insn[i]);
+	for (i = 0; i < ev->leak.n; i++) {
+		int k = idset_find(&ev->acq, ev->leak.id[i]);
+
+		if (!pair_in(&vl->leak, ev->leak.id[i], ev->leak.insn[i]))
+			why(&r, "bpf_diag leak id=%u alloc_insn=%d, the log has no such leak",
+			    ev->leak.id[i], ev->leak.insn[i]);
+		if (k < 0 || ev->acq.insn[k] != ev->leak.insn[i])
+			why(&r, "leak id=%u alloc_insn=%d does not match its acquire",
+			    ev->leak.id[i], ev->leak.insn[i]);
+	}
+
+	/* the instruction itself: calls release, conditional jumps drop */
+	for (i = 0; i < ev->rel.n; i++)
+		if (get_op(vl, ev->rel.insn[i]) >= 0 && !op_is_call(get_op(vl, ev->rel.insn[i])))
+			why(&r, "release of id %u at insn %d, which is not a call (op 0x%02x)",
+			    ev->rel.id[i], ev->rel.insn[i], get_op(vl, ev->rel.insn[i]));
+	for (i = 0; i < ev->drop.n; i++)
+		if (!op_is_cond_jmp(get_op(vl, ev->drop.insn[i])))
+			why(&r, "null_drop of id %u at insn %d, which is not a conditional jump",
+			    ev->drop.id[i], ev->drop.insn[i]);
+	for (i = 0; i < ev->site.n; i++)
+		if (!op_is_leak_site(get_op(vl, ev->site.insn[i])))
+			why(&r, "leak of id %u found at insn %d, not an exit/call/LD_ABS",
+			    ev->site.id[i], ev->site.insn[i]);
+
+	/* releases and drops only of acquired ids */
+	for (i = 0; i < ev->rel.n; i++)
+		if (idset_find(&ev->acq, ev->rel.id[i]) < 0)
+			why(&r, "release of id %u that was never acquired", ev->rel.id[i]);
+	for (i = 0; i < ev->drop.n; i++)
+		if (idset_find(&ev->acq, ev->drop.id[i]) < 0)
+			why(&r, "null_drop of id %u that was never acquired", ev->drop.id[i]);
+	if (!ret)
+		for (i = 0; i < ev->acq.n; i++)
+			if (idset_find(&ev->rel, ev->acq.id[i]) < 0 &&
+			    idset_find(&ev->drop, ev->acq.id[i]) < 0)
+				why(&r, "accepted, but id %u is never released or dropped",
+				    ev->acq.id[i]);
+	printf("# %s: env=%ld verdict=%s acquires=%d releases=%d null_drops=%d leaks=%d locks=%d log_refs=%d log_leaks=%d\n",
+	       name, env.seq, env.verdict, ev->acq.n, ev->rel.n, ev->drop.n, ev->leak.n,
+	       ev->lock.n, vl->refs.n, vl->leak.n);
+	free(ev);
+	free(vl->op);
+	free(vl);
+out:
+	free(log);
+	report(obj, name, &r, NULL);
+}
+
+static void usage(const char *me)
+{
+	fprintf(stderr,
+		"usage: %s [--kernel-log-level N] [--expect FILE] [--log-size MB] [--logs DIR]\n"
+		"          [--repeat N] [-p PROG]... OBJ.o...\n",
+		me);
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "kernel-log-level", required_argument, NULL, 'l' },
+		{ "expect", required_argument, NULL, 'e' },
+		{ "log-size", required_argument, NULL, 's' },
+		{ "logs", required_argument, NULL, 'L' },
+		{ "prog", required_argument, NULL, 'p' },
+		{ "repeat", required_argument, NULL, 'r' },
+		{ }
+	};
+	const char *only[256];
+	int nonly = 0, repeat = 1, c, i, j, k;
+
+	while ((c = getopt_long(argc, argv, "l:e:s:L:p:r:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l': log_level = atoi(optarg); break;
+		case 'e': load_expect(optarg); break;
+		case 's': log_max = (size_t)atoi(optarg) << 20; break;
+		case 'L': logdir = optarg; break;
+		case 'p': if (nonly < 256) only[nonly++] = optarg; break;
+		case 'r': repeat = atoi(optarg); break;
+		default: usage(argv[0]);
+		}
+	}
+	if (optind >= argc)
+		usage(argv[0]);
+	if (log_level < 2)
+		fprintf(stderr, "warning: refs= prints need log level 2\n");
+	if (access(DIAG "envs", R_OK)) {
+		fprintf(stderr, "bpf_diag is not loaded (%s)\n", DIAG);
+		return 2;
+	}
+	libbpf_set_print(silent);
+	save_filter();
+	printf("KTAP version 1\n");
+	for (k = 0; k < repeat; k++)
+	for (i = optind; i < argc; i++) {
+		struct bpf_object *obj = bpf_object__open_file(argv[i], NULL);
+		struct bpf_program *p;
+		char *names[1024];
+		int n = 0;
+
+		if (!obj) {
+			struct result r = {};
+
+			why(&r, "cannot open: %s", strerror(errno));
+			report(argv[i], "-", &r, NULL);
+			continue;
+		}
+		bpf_object__for_each_program(p, obj) {
+			bool want = !nonly;
+
+			for (j = 0; j < nonly; j++)
+				want |= !strcmp(only[j], bpf_program__name(p));
+			if (want && n < 1024)
+				names[n++] = strdup(bpf_program__name(p));
+		}
+		bpf_object__close(obj);
+		for (j = 0; j < n; j++) {
+			check_prog(argv[i], names[j]);
+			free(names[j]);
+		}
+	}
+	restore_filter();
+	printf("1..%d\n", ntest);
+	printf("%d passed, %d failed, %d skipped\n", npass, nfail, nskip);
+	return nfail ? 1 : 0;
+}
