@@ -18,9 +18,31 @@ struct bd_event {
 	u8 kind;	/* enum bpf_diag_kind */
 	u8 how;		/* release: enum bpf_diag_path; leak: enum bpf_diag_site */
 	u16 depth;	/* env->stack_size: pending branches at the event */
+	u16 src;	/* index into the env's source lines, or BD_NO_SRC */
 };
 
-#define BD_CHUNK_EVENTS	254
+#define BD_NO_SRC	0xffff
+#define BD_CHUNK_EVENTS	((4096 - sizeof(void *)) / sizeof(struct bd_event))
+
+/*
+ * One line-info record of the program (what the verifier prints as
+ * "; TEXT @ FILE:LINE"), copied while the env was alive.
+ */
+#define BD_SRC_TEXT	120
+#define BD_SRC_FILE	40
+struct bd_src {
+	u32 linfo;		/* index in prog->aux->linfo */
+	u32 insn_off;		/* first insn it covers */
+	u32 line, col;
+	char file[BD_SRC_FILE];	/* base name, as the verifier prints it */
+	char text[BD_SRC_TEXT];	/* leading white space stripped */
+};
+
+#define BD_SRC_CHUNK	16
+struct bd_src_chunk {
+	struct bd_src_chunk *next;
+	struct bd_src s[BD_SRC_CHUNK];
+};
 
 struct bd_chunk {
 	struct bd_chunk *next;
@@ -44,6 +66,13 @@ struct bd_env {
 	u32 dropped;			/* events past max_events or max_bytes */
 	struct bd_chunk *head, *tail;
 	size_t bytes;			/* memory charged to the store */
+	/* source lines: sorted linfo indexes (writer only) and the records */
+	u32 nr_src;			/* published like nr_events */
+	u32 src_dropped;		/* lines past max_lines */
+	bool no_linfo;			/* the program has no BTF line info */
+	u32 *src_idx;			/* src_idx[i]: linfo of src slot order[i] */
+	u16 *src_order;
+	struct bd_src_chunk *src_head, *src_tail;
 };
 
 /* Events below this count are complete. */
@@ -63,7 +92,7 @@ static inline bool bd_finished(const struct bd_env *e)
 /* store.c */
 extern raw_spinlock_t bd_store_lock;
 extern struct list_head bd_store;
-extern unsigned int bd_max_envs, bd_max_events;
+extern unsigned int bd_max_envs, bd_max_events, bd_max_lines;
 extern unsigned long bd_max_bytes;
 
 struct bd_counters {
@@ -85,6 +114,9 @@ struct bd_env *bd_env_new(struct bpf_prog *prog);
 void bd_env_finish(struct bd_env *e, int err);
 void bd_env_add(struct bd_env *e, const struct bd_event *ev);
 void bd_store_clear(void);
+u16 bd_env_src_find(const struct bd_env *e, u32 linfo, u32 *pos);
+u16 bd_env_src_add(struct bd_env *e, u32 pos, u32 linfo, const struct bd_src *src);
+const struct bd_src *bd_env_src_at(const struct bd_env *e, u16 idx);
 const struct bd_event *bd_env_event(const struct bd_env *e, u32 idx,
 				    const struct bd_chunk **cur);
 const char *bd_verdict(const struct bd_env *e);
@@ -130,5 +162,8 @@ extern const struct file_operations bd_filter_fops;
 /* output.c */
 const char *bd_prog_type_name(u32 type);
 extern const struct file_operations bd_envs_fops, bd_events_fops;
+
+/* report.c */
+extern const struct file_operations bd_report_fops, bd_json_fops;
 
 #endif /* _BPF_DIAG_INTERNAL_H */

@@ -102,6 +102,62 @@ static struct bd_ctx *ctx_env(void)
 	return NULL;
 }
 
+/* btf_name_by_offset() is not exported; resolved at load time. */
+static const char *(*bd_btf_name)(const struct btf *btf, u32 offset);
+
+static void copy_str(char *dst, const char *src, size_t len)
+{
+	size_t n;
+
+	if (!src)
+		src = "";
+	n = strscpy(dst, src, len) < 0 ? len - 1 : strlen(dst);
+	if (n == len - 1 && strlen(src) >= len && len > 4)
+		strscpy(dst + len - 4, "...", 4);
+}
+
+/*
+ * The program's line-info record covering @insn, as the verifier finds it
+ * for its "; TEXT @ FILE:LINE" annotations, copied into the env's record.
+ */
+static u16 src_of(struct bd_ctx *c, s32 insn)
+{
+	struct bpf_prog *prog = c->env->prog;
+	const struct bpf_line_info *li = prog->aux->linfo;
+	u32 n = prog->aux->nr_linfo, l = 0, r, m, pos;
+	struct bd_src s = {};
+	const char *p;
+	u16 slot;
+
+	if (!c->rec || !bd_btf_name || insn < 0 || insn >= prog->len)
+		return BD_NO_SRC;
+	if (!n || !li || !prog->aux->btf) {
+		c->rec->no_linfo = true;
+		return BD_NO_SRC;
+	}
+	for (r = n - 1; l < r;) {
+		m = l + (r - l + 1) / 2;
+		if (li[m].insn_off <= insn)
+			l = m;
+		else
+			r = m - 1;
+	}
+	if (li[l].insn_off > insn)
+		return BD_NO_SRC;
+	slot = bd_env_src_find(c->rec, l, &pos);
+	if (slot != BD_NO_SRC)
+		return slot;
+	s.linfo = l;
+	s.insn_off = li[l].insn_off;
+	s.line = BPF_LINE_INFO_LINE_NUM(li[l].line_col);
+	s.col = BPF_LINE_INFO_LINE_COL(li[l].line_col);
+	p = bd_btf_name(prog->aux->btf, li[l].file_name_off);
+	copy_str(s.file, p ? kbasename(p) : "", sizeof(s.file));
+	p = bd_btf_name(prog->aux->btf, li[l].line_off);
+	copy_str(s.text, p ? skip_spaces(p) : "", sizeof(s.text));
+	return bd_env_src_add(c->rec, pos, l, &s);
+}
+
 static u16 depth(struct bd_ctx *c)
 {
 	return min_t(int, c->env->stack_size, U16_MAX);
@@ -114,10 +170,12 @@ static void emit(struct bd_ctx *c, u8 kind, s32 insn, u32 id, u32 aux, u8 how)
 		.depth = depth(c),
 	};
 
-	if (c->rec)
+	if (c->rec) {
+		ev.src = src_of(c, insn);
 		bd_env_add(c->rec, &ev);
-	else
+	} else {
 		atomic64_inc(&bd_cnt.untracked);
+	}
 }
 
 static const struct bpf_insn *cur_insn(struct bpf_verifier_env *env)
@@ -434,8 +492,10 @@ static void acq_resolve(struct bd_ctx *c)
 		ev.aux = 0;
 		ev.how = lock_type(r->type);
 	}
-	if (c->rec)
+	if (c->rec) {
+		ev.src = src_of(c, ev.insn);
 		bd_env_add(c->rec, &ev);
+	}
 }
 
 static int acquire_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -738,6 +798,7 @@ int bd_capture_init(void)
 	struct btf *btf;
 	int i;
 
+	bd_btf_name = (void *)bpf_diag_lookup("btf_name_by_offset");
 	get_vmlinux = (void *)bpf_diag_lookup("bpf_get_btf_vmlinux");
 	find = (void *)bpf_diag_lookup("btf_find_by_name_kind");
 	if (!get_vmlinux || !find)
@@ -748,6 +809,11 @@ int bd_capture_init(void)
 	for (i = 0; i < ARRAY_SIZE(names); i++)
 		bd_insert_kfunc[i] = find(btf, names[i], BTF_KIND_FUNC);
 	return 0;
+}
+
+bool bd_source_lines(void)
+{
+	return bd_btf_name;
 }
 
 int bd_insert_kfuncs_known(void)

@@ -32,5 +32,6 @@ extern const int bd_nr_hooks;
 extern const char *bd_layout;
 extern bool bd_recording;
 int bd_insert_kfuncs_known(void);
+bool bd_source_lines(void);
 
 #endif /* _BPF_DIAG_CAPTURE_H */

@@ -151,12 +151,16 @@ void bpf_diag_hooks_show(struct seq_file *m)
 		   complete ? "complete" : "partial (see hooks not attached)");
 	seq_printf(m, "enabled: %s\n", READ_ONCE(bd_recording) ? "yes" : "no");
 	seq_printf(m, "insertion kfuncs known: %d\n", bd_insert_kfuncs_known());
+	seq_printf(m, "source lines: %s\n", bd_source_lines() ?
+		   "yes (btf_name_by_offset resolved)" :
+		   "no: btf_name_by_offset not found, reports show insns only");
 	for (i = 0; i < ARRAY_SIZE(verifier_syms); i++)
 		seq_printf(m, "symbol %s: %s\n", verifier_syms[i],
 			   bpf_diag_lookup(verifier_syms[i]) ? "present" : "absent");
 	seq_printf(m, "param max_envs: %u\n", bd_max_envs);
 	seq_printf(m, "param max_events: %u\n", bd_max_events);
 	seq_printf(m, "param max_bytes: %lu\n", bd_max_bytes);
+	seq_printf(m, "param max_lines: %u\n", bd_max_lines);
 	show_counter(m, "envs", &bd_cnt.envs);
 	show_counter(m, "envs_dropped", &bd_cnt.envs_dropped);
 	show_counter(m, "envs_evicted", &bd_cnt.envs_evicted);

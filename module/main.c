@@ -8,10 +8,57 @@
 
 #include <linux/module.h>
 #include <linux/debugfs.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 #include <linux/utsname.h>
 #include "bpf_diag.h"
+#include "capture.h"
 
 static struct dentry *bpf_diag_dir;
+
+/*
+ * control: "clear" forgets every finished env, "disable" stops recording
+ * new verifications (those under way finish), "enable" starts again.
+ * Anything else is -EINVAL.  Reading shows the state and the commands.
+ */
+static ssize_t control_write(struct file *file, const char __user *ubuf,
+			     size_t count, loff_t *ppos)
+{
+	char buf[16];
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	strim(buf);
+	if (!strcmp(buf, "clear"))
+		bd_store_clear();
+	else if (!strcmp(buf, "enable"))
+		WRITE_ONCE(bd_recording, true);
+	else if (!strcmp(buf, "disable"))
+		WRITE_ONCE(bd_recording, false);
+	else
+		return -EINVAL;
+	return count;
+}
+
+static int control_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "recording: %s\ncommands: clear enable disable\n",
+		   READ_ONCE(bd_recording) ? "enabled" : "disabled");
+	return 0;
+}
+
+static int control_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, control_show, NULL);
+}
+
+static const struct file_operations control_fops = {
+	.owner = THIS_MODULE, .open = control_open, .read = seq_read,
+	.write = control_write, .llseek = seq_lseek, .release = single_release,
+};
 
 static int status_show(struct seq_file *m, void *v)
 {
@@ -39,6 +86,9 @@ static int __init bpf_diag_init(void)
 	debugfs_create_file("envs", 0400, bpf_diag_dir, NULL, &bd_envs_fops);
 	debugfs_create_file("events", 0400, bpf_diag_dir, NULL, &bd_events_fops);
 	debugfs_create_file("filter", 0600, bpf_diag_dir, NULL, &bd_filter_fops);
+	debugfs_create_file("report", 0400, bpf_diag_dir, NULL, &bd_report_fops);
+	debugfs_create_file("report.json", 0400, bpf_diag_dir, NULL, &bd_json_fops);
+	debugfs_create_file("control", 0600, bpf_diag_dir, NULL, &control_fops);
 	return 0;
 }
 

@@ -93,15 +93,17 @@ void bd_show_env(struct seq_file *m, const struct bd_env *e)
 	put_word(m, e->prog);
 	seq_printf(m, " type=%s pid=%d comm=", bd_prog_type_name(e->type), e->pid);
 	put_word(m, e->comm);
-	seq_printf(m, " verdict=%s err=%d insns=%u processed=%u events=%u dropped=%u start_ns=%llu duration_ns=%llu\n",
+	seq_printf(m, " verdict=%s err=%d insns=%u processed=%u events=%u dropped=%u src_dropped=%u start_ns=%llu duration_ns=%llu\n",
 		   bd_verdict(e), fin ? e->err : 0, e->insns, e->processed,
-		   bd_nr_events(e), e->dropped, e->start_ns,
+		   bd_nr_events(e), e->dropped, e->src_dropped, e->start_ns,
 		   fin ? e->end_ns - e->start_ns : 0);
 }
 
 void bd_show_event(struct seq_file *m, const struct bd_env *e, u32 idx,
 		   const struct bd_event *ev)
 {
+	const struct bd_src *src;
+
 	seq_printf(m, "env=%llu idx=%u insn=%d kind=%s id=%u", e->seq, idx,
 		   ev->insn, kind_names[ev->kind], ev->id);
 	switch (ev->kind) {
@@ -120,6 +122,12 @@ void bd_show_event(struct seq_file *m, const struct bd_env *e, u32 idx,
 	case BPF_DIAG_UNLOCK:
 		seq_printf(m, " type=%s", lock_names[ev->how]);
 		break;
+	}
+	src = bd_env_src_at(e, ev->src);
+	if (src) {
+		seq_puts(m, " src=");
+		put_word(m, src->file);
+		seq_printf(m, ":%u:%u", src->line, src->col);
 	}
 	seq_printf(m, " depth=%u\n", ev->depth);
 }

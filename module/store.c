@@ -34,11 +34,16 @@ unsigned long bd_max_bytes = 32UL << 20;
 module_param_named(max_bytes, bd_max_bytes, ulong, 0444);
 MODULE_PARM_DESC(max_bytes, "Memory for the whole store in bytes (32 MiB)");
 
+unsigned int bd_max_lines = 256;
+module_param_named(max_lines, bd_max_lines, uint, 0444);
+MODULE_PARM_DESC(max_lines, "Source lines kept per verification (256, at most 65534)");
+
 static unsigned int nr_envs;
 static u64 next_seq;
 
 static void env_free(struct bd_env *e)
 {
+	struct bd_src_chunk *sc = e->src_head, *sn;
 	struct bd_chunk *c = e->head, *n;
 
 	while (c) {
@@ -46,6 +51,13 @@ static void env_free(struct bd_env *e)
 		kfree(c);
 		c = n;
 	}
+	while (sc) {
+		sn = sc->next;
+		kfree(sc);
+		sc = sn;
+	}
+	kfree(e->src_idx);
+	kfree(e->src_order);
 	atomic_long_sub(e->bytes, &bd_cnt.bytes);
 	kfree(e);
 }
@@ -140,6 +152,33 @@ static const struct bd_chunk *chunk_at(struct bd_chunk * const *link)
 	return smp_load_acquire(link);
 }
 
+static void publish_src_chunk(struct bd_src_chunk **link, struct bd_src_chunk *c)
+{
+	/* pairs with the smp_load_acquire() in src_chunk_at() */
+	smp_store_release(link, c);
+}
+
+static const struct bd_src_chunk *src_chunk_at(struct bd_src_chunk * const *link)
+{
+	/* pairs with the smp_store_release() in publish_src_chunk() */
+	return smp_load_acquire(link);
+}
+
+static bool charge(struct bd_env *e, size_t n)
+{
+	if (!make_room(n, false))
+		return false;
+	e->bytes += n;
+	atomic_long_add(n, &bd_cnt.bytes);
+	return true;
+}
+
+static void uncharge(struct bd_env *e, size_t n)
+{
+	e->bytes -= n;
+	atomic_long_sub(n, &bd_cnt.bytes);
+}
+
 static void drop_event(struct bd_env *e)
 {
 	e->dropped++;
@@ -155,14 +194,14 @@ void bd_env_add(struct bd_env *e, const struct bd_event *ev)
 	if (n >= bd_max_events)
 		return drop_event(e);
 	if (idx == 0) {
-		if (!make_room(sizeof(*c), false))
+		if (!charge(e, sizeof(*c)))
 			return drop_event(e);
 		c = kmalloc_obj(*c, GFP_ATOMIC | __GFP_NOWARN);
-		if (!c)
+		if (!c) {
+			uncharge(e, sizeof(*c));
 			return drop_event(e);
+		}
 		c->next = NULL;
-		e->bytes += sizeof(*c);
-		atomic_long_add(sizeof(*c), &bd_cnt.bytes);
 		publish_chunk(e->tail ? &e->tail->next : &e->head, c);
 		e->tail = c;
 	}
@@ -193,6 +232,93 @@ const struct bd_event *bd_env_event(const struct bd_env *e, u32 idx,
 	}
 	*cur = c;
 	return c ? &c->ev[idx % BD_CHUNK_EVENTS] : NULL;
+}
+
+/*
+ * Line-info record @linfo of @e: its slot, or BD_NO_SRC with *@pos set to
+ * where bd_env_src_add() would insert it.
+ */
+u16 bd_env_src_find(const struct bd_env *e, u32 linfo, u32 *pos)
+{
+	u32 lo = 0, hi = e->nr_src, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (e->src_idx[mid] == linfo)
+			return e->src_order[mid];
+		if (e->src_idx[mid] < linfo)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*pos = lo;
+	return BD_NO_SRC;
+}
+
+/*
+ * Add *@src as line-info record @linfo at sorted position @pos.  Called
+ * only by the task verifying @e.  BD_NO_SRC (counted) past max_lines.
+ */
+u16 bd_env_src_add(struct bd_env *e, u32 pos, u32 linfo, const struct bd_src *src)
+{
+	u32 n = e->nr_src, max = min_t(u32, bd_max_lines, BD_NO_SRC - 1);
+	size_t isz = max * (sizeof(u32) + sizeof(u16));
+	struct bd_src_chunk *c;
+
+	if (n >= max)
+		goto drop;
+	if (!e->src_idx) {
+		if (!charge(e, isz))
+			goto drop;
+		e->src_idx = kmalloc_array(max, sizeof(u32), GFP_ATOMIC | __GFP_NOWARN);
+		e->src_order = kmalloc_array(max, sizeof(u16), GFP_ATOMIC | __GFP_NOWARN);
+		if (!e->src_idx || !e->src_order) {
+			kfree(e->src_idx);
+			kfree(e->src_order);
+			e->src_idx = NULL;
+			e->src_order = NULL;
+			uncharge(e, isz);
+			goto drop;
+		}
+	}
+	if (n % BD_SRC_CHUNK == 0) {
+		if (!charge(e, sizeof(*c)))
+			goto drop;
+		c = kmalloc_obj(*c, GFP_ATOMIC | __GFP_NOWARN);
+		if (!c) {
+			uncharge(e, sizeof(*c));
+			goto drop;
+		}
+		c->next = NULL;
+		publish_src_chunk(e->src_tail ? &e->src_tail->next : &e->src_head, c);
+		e->src_tail = c;
+	}
+	e->src_tail->s[n % BD_SRC_CHUNK] = *src;
+	memmove(&e->src_idx[pos + 1], &e->src_idx[pos], (n - pos) * sizeof(u32));
+	memmove(&e->src_order[pos + 1], &e->src_order[pos], (n - pos) * sizeof(u16));
+	e->src_idx[pos] = linfo;
+	e->src_order[pos] = n;
+	/* publish the record: pairs with bd_env_src_at() */
+	smp_store_release(&e->nr_src, n + 1);
+	return n;
+drop:
+	e->src_dropped++;
+	return BD_NO_SRC;
+}
+
+/* Source line @idx of @e, for readers holding bd_store_lock. */
+const struct bd_src *bd_env_src_at(const struct bd_env *e, u16 idx)
+{
+	const struct bd_src_chunk *c;
+	u32 i;
+
+	/* pairs with the smp_store_release() in bd_env_src() */
+	if (idx == BD_NO_SRC || idx >= smp_load_acquire(&e->nr_src))
+		return NULL;
+	c = src_chunk_at(&e->src_head);
+	for (i = 0; i < idx / BD_SRC_CHUNK && c; i++)
+		c = src_chunk_at(&c->next);
+	return c ? &c->s[idx % BD_SRC_CHUNK] : NULL;
 }
 
 /* Forget every finished env. */

@@ -175,7 +175,7 @@ static long kvl(const char *line, const char *key, long def)
 struct envrec {
 	long seq;
 	char verdict[16];
-	long err, dropped, events;
+	long err, dropped, events, src_dropped;
 };
 
 /* The newest env of this process for program @name. */
@@ -199,21 +199,29 @@ static bool find_env(const char *name, struct envrec *r)
 		r->err = kvl(line, "err", 0);
 		r->dropped = kvl(line, "dropped", 0);
 		r->events = kvl(line, "events", 0);
+		r->src_dropped = kvl(line, "src_dropped", 0);
 		found = true;
 	}
 	fclose(f);
 	return found;
 }
 
+struct srcref {
+	int insn;
+	char where[256];	/* FILE:LINE from src=FILE:LINE:COL */
+};
+
 struct events {
 	struct idset acq, rel, drop, leak, lock;
+	int nsrc, nosrc;
+	struct srcref src[MAX_IDS];
 	struct idset site;	/* leak id -> insn where it was found */
 	int bad_lines;
 };
 
 static void read_events(long seq, struct events *ev)
 {
-	char filt[64], line[1024], kind[32];
+	char filt[64], line[1024], kind[32], src[240];
 	FILE *f;
 
 	memset(ev, 0, sizeof(*ev));
@@ -229,6 +237,19 @@ static void read_events(long seq, struct events *ev)
 		if (!kv(line, "kind", kind, sizeof(kind)) || id < 0) {
 			ev->bad_lines++;
 			continue;
+		}
+		if (kv(line, "src", src, sizeof(src))) {
+			char *col = strrchr(src, ':');
+
+			if (col)
+				*col = 0;	/* the log prints no column */
+			if (ev->nsrc < MAX_IDS) {
+				ev->src[ev->nsrc].insn = insn;
+				snprintf(ev->src[ev->nsrc].where, sizeof(ev->src[0].where), "%s", src);
+				ev->nsrc++;
+			}
+		} else {
+			ev->nosrc++;
 		}
 		if (!strcmp(kind, "acquire"))
 			idset_add(&ev->acq, id, insn, kvl(line, "parent", 0));
@@ -253,6 +274,7 @@ struct vlog {
 	struct idset leak;	/* (id, alloc_insn) */
 	int nops;
 	int *op;		/* insn -> opcode from "N: (op) ..." lines, or -1 */
+	char **where;		/* insn -> "FILE:LINE" of the "; TEXT @ FILE:LINE" before it */
 };
 
 static void set_op(struct vlog *v, int insn, int op)
@@ -263,11 +285,19 @@ static void set_op(struct vlog *v, int insn, int op)
 		int n = insn * 2 + 64, i;
 
 		v->op = realloc(v->op, n * sizeof(int));
-		for (i = v->nops; i < n; i++)
+		v->where = realloc(v->where, n * sizeof(char *));
+		for (i = v->nops; i < n; i++) {
 			v->op[i] = -1;
+			v->where[i] = NULL;
+		}
 		v->nops = n;
 	}
 	v->op[insn] = op;
+}
+
+static const char *get_where(const struct vlog *v, int insn)
+{
+	return insn >= 0 && insn < v->nops ? v->where[insn] : NULL;
 }
 
 static int get_op(const struct vlog *v, int insn)
@@ -296,7 +326,8 @@ static bool op_is_leak_site(int op)
 
 static void parse_log(const char *log, struct vlog *v)
 {
-	const char *line = log, *nl, *p;
+	const char *line = log, *nl, *p, *at;
+	char where[256] = "";
 	unsigned int id, insn;
 
 	memset(v, 0, sizeof(*v));
@@ -308,8 +339,14 @@ static void parse_log(const char *log, struct vlog *v)
 			nl = line + strlen(line);
 		if (isdigit((unsigned char)line[0]))
 			lineno = atoi(line);
-		if (lineno >= 0 && sscanf(line, "%*d: (%x)", &op) == 1)
+		/* "; TEXT @ FILE:LINE": the line info of the insns that follow */
+		if (line[0] == ';' && (at = strstr(line, " @ ")) && at < nl)
+			snprintf(where, sizeof(where), "%.*s", (int)(nl - at - 3), at + 3);
+		if (lineno >= 0 && sscanf(line, "%*d: (%x)", &op) == 1) {
 			set_op(v, lineno, op);
+			if (where[0] && !v->where[lineno])
+				v->where[lineno] = strdup(where);
+		}
 		if (sscanf(line, "Unreleased reference id=%u alloc_insn=%u", &id, &insn) == 2 ||
 		    sscanf(line, "Leaking reference id=%u alloc_insn=%u", &id, &insn) == 2)
 			pair_add(&v->leak, id, insn);
@@ -611,6 +648,20 @@ static void check_prog(const char *obj, const char *name)
 			why(&r, "leak of id %u found at insn %d, not an exit/call/LD_ABS",
 			    ev->site.id[i], ev->site.insn[i]);
 
+	/* source attribution: the same FILE:LINE the verifier prints */
+	for (i = 0; i < ev->nsrc; i++) {
+		const char *w = get_where(vl, ev->src[i].insn);
+
+		if (w && strcmp(w, ev->src[i].where))
+			why(&r, "insn %d: bpf_diag says %s, the verifier's log says %s",
+			    ev->src[i].insn, ev->src[i].where, w);
+		if (!w && get_op(vl, ev->src[i].insn) >= 0)
+			why(&r, "insn %d: bpf_diag says %s, the log has no line info for it",
+			    ev->src[i].insn, ev->src[i].where);
+	}
+	if (ev->nosrc && strstr(log, " @ ") && !env.src_dropped)
+		why(&r, "%d events without source, but the log has line info", ev->nosrc);
+
 	/* releases and drops only of acquired ids */
 	for (i = 0; i < ev->rel.n; i++)
 		if (idset_find(&ev->acq, ev->rel.id[i]) < 0)
@@ -624,10 +675,13 @@ static void check_prog(const char *obj, const char *name)
 			    idset_find(&ev->drop, ev->acq.id[i]) < 0)
 				why(&r, "accepted, but id %u is never released or dropped",
 				    ev->acq.id[i]);
-	printf("# %s: env=%ld verdict=%s acquires=%d releases=%d null_drops=%d leaks=%d locks=%d log_refs=%d log_leaks=%d\n",
+	printf("# %s: env=%ld verdict=%s acquires=%d releases=%d null_drops=%d leaks=%d locks=%d log_refs=%d log_leaks=%d with_src=%d\n",
 	       name, env.seq, env.verdict, ev->acq.n, ev->rel.n, ev->drop.n, ev->leak.n,
-	       ev->lock.n, vl->refs.n, vl->leak.n);
+	       ev->lock.n, vl->refs.n, vl->leak.n, ev->nsrc);
 	free(ev);
+	for (i = 0; i < vl->nops; i++)
+		free(vl->where[i]);
+	free(vl->where);
 	free(vl->op);
 	free(vl);
 out:
