@@ -161,6 +161,7 @@ extern const struct file_operations bd_filter_fops;
 
 /* output.c */
 const char *bd_prog_type_name(u32 type);
+void bd_put_word(struct seq_file *m, const char *s);
 extern const struct file_operations bd_envs_fops, bd_events_fops;
 
 /* report.c */

@@ -42,8 +42,11 @@ static bool name_ok(const char *s, size_t max, bool prog)
 	if (!n || n > max)
 		return false;
 	for (; *s; s++) {
-		if (prog ? !(isalnum(*s) || *s == '_' || *s == '.') :
-			   !(isgraph(*s) && *s != '*'))
+		unsigned char ch = *s;
+
+		/* ASCII only: the kernel's ctype also accepts Latin-1 */
+		if (ch > 0x7e || (prog ? !(isalnum(ch) || ch == '_' || ch == '.') :
+				  !(isgraph(ch) && ch != '*')))
 			return false;
 	}
 	return true;
@@ -59,8 +62,26 @@ static __printf(3, 4) int fail(char *err, size_t errlen, const char *fmt, ...)
 	return -EINVAL;
 }
 
+/* @in as printable ASCII for an error message: other bytes as \xHH. */
+static const char *esc(const char *in, char *out, size_t len)
+{
+	size_t n = 0;
+
+	for (; *in && n + 5 < len; in++) {
+		unsigned char ch = *in;
+
+		if (ch >= 0x20 && ch < 0x7f && ch != '\\')
+			out[n++] = ch;
+		else
+			n += snprintf(out + n, len - n, "\\x%02x", ch);
+	}
+	out[n] = '\0';
+	return out;
+}
+
 static int parse_one(struct bd_filter *f, char *tok, char *err, size_t errlen)
 {
+	char e1[40], e2[40];
 	char *val = strchr(tok, '=');
 	unsigned int bit;
 	int ret = 0;
@@ -70,10 +91,11 @@ static int parse_one(struct bd_filter *f, char *tok, char *err, size_t errlen)
 		*val++ = '\0';
 	if (!strcmp(tok, "leaked") || !strcmp(tok, "locks")) {
 		if (val)
-			return fail(err, errlen, "'%s' takes no value", tok);
+			return fail(err, errlen, "'%s' takes no value", esc(tok, e1, sizeof(e1)));
 		bit = tok[1] == 'e' ? BD_F_LEAKED : BD_F_LOCKS;
 	} else if (!val || !*val) {
-		return fail(err, errlen, "'%s' needs a value (key=value)", tok);
+		return fail(err, errlen, "'%s' needs a value (key=value)",
+			    esc(tok, e1, sizeof(e1)));
 	} else if (!strcmp(tok, "env")) {
 		bit = BD_F_ENV;
 		ret = kstrtou64(val, 10, &f->env);
@@ -114,11 +136,12 @@ static int parse_one(struct bd_filter *f, char *tok, char *err, size_t errlen)
 			return fail(err, errlen, "verdict must be accepted or rejected");
 	} else {
 		return fail(err, errlen,
-			    "unknown key '%.32s' (env prog ref pid comm verdict leaked locks)",
-			    tok);
+			    "unknown key '%s' (env prog ref pid comm verdict leaked locks)",
+			    esc(tok, e1, sizeof(e1)));
 	}
 	if (ret)
-		return fail(err, errlen, "%s: not a number in range: '%.32s'", tok, val);
+		return fail(err, errlen, "%s: not a number in range: '%s'", tok,
+			    esc(val, e2, sizeof(e2)));
 	if (f->keys & bit)
 		return fail(err, errlen, "'%s' given twice", tok);
 	f->keys |= bit;

@@ -64,14 +64,15 @@ const char *bd_prog_type_name(u32 type)
 }
 
 /* Print @s escaping what would break key=value parsing. */
-static void put_word(struct seq_file *m, const char *s)
+void bd_put_word(struct seq_file *m, const char *s)
 {
 	if (!*s)
 		seq_putc(m, '-');
 	for (; *s; s++) {
 		unsigned char ch = *s;
 
-		if (isgraph(ch) && ch != '=' && ch != '\\')
+		/* ASCII only: the kernel's isgraph() also accepts Latin-1 */
+		if (ch > 0x20 && ch < 0x7f && ch != '=' && ch != '\\')
 			seq_putc(m, ch);
 		else
 			seq_printf(m, "\\x%02x", ch);
@@ -90,9 +91,9 @@ void bd_show_env(struct seq_file *m, const struct bd_env *e)
 	bool fin = bd_finished(e);
 
 	seq_printf(m, "env=%llu prog=", e->seq);
-	put_word(m, e->prog);
+	bd_put_word(m, e->prog);
 	seq_printf(m, " type=%s pid=%d comm=", bd_prog_type_name(e->type), e->pid);
-	put_word(m, e->comm);
+	bd_put_word(m, e->comm);
 	seq_printf(m, " verdict=%s err=%d insns=%u processed=%u events=%u dropped=%u src_dropped=%u start_ns=%llu duration_ns=%llu\n",
 		   bd_verdict(e), fin ? e->err : 0, e->insns, e->processed,
 		   bd_nr_events(e), e->dropped, e->src_dropped, e->start_ns,
@@ -126,7 +127,7 @@ void bd_show_event(struct seq_file *m, const struct bd_env *e, u32 idx,
 	src = bd_env_src_at(e, ev->src);
 	if (src) {
 		seq_puts(m, " src=");
-		put_word(m, src->file);
+		bd_put_word(m, src->file);
 		seq_printf(m, ":%u:%u", src->line, src->col);
 	}
 	seq_printf(m, " depth=%u\n", ev->depth);

@@ -236,8 +236,11 @@ static void show_text(struct seq_file *m, struct bd_snap *s)
 	bool leaks = false;
 	u32 i;
 
-	seq_printf(m, "env %llu: prog %s (%s), loaded by pid %d (%s)\n", s->seq,
-		   s->prog[0] ? s->prog : "-", bd_prog_type_name(s->type), s->pid, s->comm);
+	seq_printf(m, "env %llu: prog ", s->seq);
+	bd_put_word(m, s->prog);
+	seq_printf(m, " (%s), loaded by pid %d (", bd_prog_type_name(s->type), s->pid);
+	bd_put_word(m, s->comm);
+	seq_puts(m, ")\n");
 	seq_puts(m, "  verdict: ");
 	if (!s->finished) {
 		seq_puts(m, "still verifying");

@@ -1,0 +1,122 @@
+# Reports: report, report.json, filter, control (issue: filtered lifetime
+# and leak reports with source lines).
+RC="python3 /opt/bpf_diag/selftests/report_check.py"
+
+t_branch_leak() {
+	bpf-diag-load -l 2 -o $T -p rep_branch_leak $PROGS/report.bpf.o >/dev/null
+	$RC branch $T/rep_branch_leak.log rep_branch_leak
+}
+
+# Every file:line in the report is the one the verifier prints for that insn.
+t_srclines() {
+	local o progs
+	rm -rf $T/logs $T/loaded && mkdir -p $T/logs
+	echo clear >$D/control
+	for o in $PROGS/*.bpf.o; do
+		bpf-diag-load -l 2 -o $T/logs $o >>$T/loaded
+	done
+	progs=$(sed -n 's/^prog=\([^ ]*\) .*/\1/p' $T/loaded | sort -u)
+	$RC srclines $T/logs $progs
+}
+
+t_json() {
+	bpf-diag-load $PROGS/report.bpf.o >/dev/null
+	$RC json
+}
+
+t_no_btf() {
+	echo clear >$D/control
+	bpf-diag-load -p sock_leak $ST/progs-nobtf/sock.bpf.o >/dev/null
+	echo "prog=sock_leak leaked" >$D/filter
+	cat $D/report >$T/nobtf
+	echo clear >$D/filter
+	grep -q "Resource Lifetime Safety: unreleased reference id=2" $T/nobtf || fail_msg "no leak report"
+	grep -q "at insn 12 (no BTF line info)" $T/nobtf || fail_msg "no insn-only acquire line: $(cat $T/nobtf)"
+}
+
+t_filter_keys() {
+	local pid n
+	echo clear >$D/control
+	bpf-diag-load $PROGS/sock.bpf.o >/dev/null
+	bpf-diag-load $PROGS/report.bpf.o >/dev/null &
+	pid=$!
+	wait $pid
+	f() { echo "$1" >$D/filter || fail_msg "filter '$1' refused"; }
+	f "prog=sock_leak"; [ "$(grep -c . $D/envs)" = 1 ] || fail_msg "prog= exact"
+	f "prog=rep_*"; [ "$(grep -c . $D/envs)" = 2 ] || fail_msg "prog= glob"
+	f "pid=$pid"; n=$(grep -c "prog=rep_" $D/envs)
+	[ "$n" = 2 ] && ! grep -q "prog=sock" $D/envs || fail_msg "pid="
+	f "verdict=accepted prog=sock_*"; grep -q "prog=sock_release" $D/envs && ! grep -q sock_leak $D/envs ||
+		fail_msg "verdict=accepted"
+	f "verdict=rejected leaked prog=sock_*"; [ "$(grep -c . $D/envs)" = 1 ] || fail_msg "leaked"
+	f "comm=bpf-diag-load prog=sock_leak"; [ "$(grep -c . $D/envs)" = 1 ] || fail_msg "comm="
+	n=$(sed -n 's/^env=\([0-9]*\) prog=rep_tail_leak.*/\1/p' $D/envs)
+	f "prog=rep_tail_leak"; n=$(sed -n 's/^env=\([0-9]*\) .*/\1/p' $D/envs)
+	f "env=$n ref=4"
+	[ "$(grep -c . $D/events)" -ge 2 ] && ! grep -v " id=4 " $D/events | grep -q . ||
+		fail_msg "ref= narrows events: $(cat $D/events)"
+	grep -q "reference id=4" $D/report && ! grep -q "id=3" $D/report || fail_msg "ref= narrows report"
+	echo "prog=sock_leak bogus" >$D/filter 2>/dev/null && fail_msg "a bad filter was accepted"
+	grep -q "^env=$n ref=4$" $D/filter || fail_msg "bad filter did not keep the old one: $(cat $D/filter)"
+	grep -q "^# error: unknown key 'bogus'" $D/filter || fail_msg "no error shown"
+	echo >$D/filter
+	grep -q "^none$" $D/filter || fail_msg "empty write does not reset"
+}
+
+t_control() {
+	bpf-diag-load $PROGS/sock.bpf.o >/dev/null
+	echo clear >$D/control
+	[ "$(grep -c . $D/envs)" = 0 ] || fail_msg "clear left envs"
+	echo disable >$D/control
+	bpf-diag-load $PROGS/sock.bpf.o >/dev/null
+	[ "$(grep -c . $D/envs)" = 0 ] || fail_msg "recorded while disabled"
+	grep -q "^enabled: no" $D/status || fail_msg "status does not say disabled"
+	echo enable >$D/control
+	bpf-diag-load $PROGS/sock.bpf.o >/dev/null
+	[ "$(grep -c . $D/envs)" -gt 0 ] || fail_msg "not recording after enable"
+	echo bogus >$D/control 2>/dev/null && fail_msg "bogus control command accepted"
+	return 0
+}
+
+t_fuzz() {
+	$RC fuzz 10000 || return 1
+	dmesg | grep -E "WARNING|BUG|Oops" && fail_msg "kernel complained"
+	echo clear >$D/control
+	bpf-diag-load -p sock_leak $PROGS/sock.bpf.o >/dev/null
+	grep -q "kind=leak" $D/events || fail_msg "not recording after the fuzzing"
+}
+
+t_odd_reads() {
+	# reads of 1 byte, at odd offsets, and after seeks give the same bytes
+	python3 - <<'PY' || return 1
+import os
+D = "/sys/kernel/debug/bpf_diag/"
+for name in ("envs", "events", "report", "report.json", "status", "filter"):
+    whole = open(D + name, "rb").read()
+    fd = os.open(D + name, os.O_RDONLY)
+    one = b""
+    while True:
+        b = os.read(fd, 1)
+        if not b:
+            break
+        one += b
+    os.lseek(fd, 7, os.SEEK_SET)
+    tail = os.read(fd, 1 << 20)
+    os.close(fd)
+    if name != "status" and (one != whole or tail != whole[7:]):
+        raise SystemExit("%s: byte-wise or seeked read differs" % name)
+print("byte-wise and seeked reads agree")
+PY
+}
+
+group_report() {
+	reload
+	check "report: a one-branch leak shows acquire and leak on the failing path, the release apart" t_branch_leak
+	check "report: every file:line is the verifier's own for that insn" t_srclines
+	check "report: report.json parses and carries the events' ids and insns" t_json
+	check "report: a program without BTF line info gets an insn-only report" t_no_btf
+	check "report: filter keys env prog prog* ref pid comm verdict leaked" t_filter_keys
+	check "report: control clear/disable/enable" t_control
+	check "report: 10000 malformed filter writes give clean errors" t_fuzz
+	check "report: byte-wise and seeked reads" t_odd_reads
+}
