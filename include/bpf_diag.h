@@ -52,6 +52,16 @@ enum bpf_diag_lock_type {
 	BPF_DIAG_LOCK_SPIN,	/* bpf_spin_lock / bpf_res_spin_lock */
 };
 
+/* end= of a path: how the verifier stopped exploring it */
+enum bpf_diag_end {
+	BPF_DIAG_END_RUNNING,	/* still being explored */
+	BPF_DIAG_END_EXIT,	/* reached the main program's exit */
+	BPF_DIAG_END_PRUNED,	/* equivalent to a state already seen */
+	BPF_DIAG_END_ERROR,	/* the verifier rejected the program here */
+	BPF_DIAG_END_UNEXPLORED, /* still pending when verification stopped */
+};
+
+#define BPF_DIAG_END_NAMES	{ "running", "exit", "pruned", "error", "unexplored" }
 #define BPF_DIAG_LOCK_NAMES	{ "-", "irq", "lock" }
 #define BPF_DIAG_KIND_NAMES	{ "acquire", "release", "null_drop", "leak", \
 				  "lock", "unlock" }

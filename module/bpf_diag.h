@@ -15,11 +15,56 @@ struct bd_event {
 	s32 insn;	/* instruction index (env->insn_idx or alloc insn) */
 	u32 id;		/* reference id */
 	u32 aux;	/* acquire: parent id; leak: alloc insn */
+	u32 path;	/* path id, or BD_NO_PATH */
 	u8 kind;	/* enum bpf_diag_kind */
 	u8 how;		/* release: enum bpf_diag_path; leak: enum bpf_diag_site */
 	u16 depth;	/* env->stack_size: pending branches at the event */
 	u16 src;	/* index into the env's source lines, or BD_NO_SRC */
 };
+
+#define BD_NO_PATH	U32_MAX
+
+/*
+ * One path of the verifier's walk.  A path starts at the start of a
+ * subprogram verification (a root) or where push_stack() queued a branch,
+ * and ends at the main exit, when pruned, at an error, or never runs.
+ */
+struct bd_path {
+	u32 parent;		/* path it forked from, BD_NO_PATH for a root */
+	u32 fork_ev;		/* events in the env when it forked */
+	s32 fork_insn;		/* the branching insn (push's prev_insn_idx) */
+	s32 start_insn;		/* where it resumes (push's insn_idx) */
+	s32 end_insn;
+	u32 pop_seq;		/* 1 + its place in the verifier's pop order; 0: never popped */
+	u8 end;			/* enum bpf_diag_end */
+	u8 spec;		/* a speculative path */
+	u8 dir;			/* BD_DIR_*: which side of a conditional jump */
+};
+
+enum { BD_DIR_NONE, BD_DIR_TAKEN, BD_DIR_FALLTHROUGH };
+
+#define BD_PATH_CHUNK	((4096 - sizeof(void *)) / sizeof(struct bd_path))
+struct bd_path_chunk {
+	struct bd_path_chunk *next;
+	struct bd_path p[BD_PATH_CHUNK];
+};
+
+/*
+ * The history of the path being verified, kept as a stack: a pop cuts it
+ * back to where the popped branch was queued.  When the verifier stops on
+ * an error it holds exactly the failing path: its events in order and
+ * every branch taken on the way.
+ */
+enum { BD_H_EVENT, BD_H_FORK, BD_H_RESUME };
+struct bd_hist {
+	u8 type;		/* BD_H_* */
+	u16 src;		/* FORK/RESUME: source line of the branch insn */
+	u32 ev;			/* EVENT: event index (BD_NO_PATH if dropped) */
+	s32 from, to;		/* FORK/RESUME: branch insn and where this path went */
+	u32 other;		/* FORK: path queued for the other side; RESUME: this path */
+};
+
+#define BD_HIST_CHUNK	(4096 / sizeof(struct bd_hist))
 
 #define BD_NO_SRC	0xffff
 #define BD_CHUNK_EVENTS	((4096 - sizeof(void *)) / sizeof(struct bd_event))
@@ -73,6 +118,15 @@ struct bd_env {
 	u32 *src_idx;			/* src_idx[i]: linfo of src slot order[i] */
 	u16 *src_order;
 	struct bd_src_chunk *src_head, *src_tail;
+	/* paths: published like events */
+	u32 nr_paths;
+	u32 paths_dropped;		/* past max_paths (still tracked for the history) */
+	struct bd_path_chunk *path_head, *path_tail;
+	bool paths_broken;		/* the walk could not be followed (see status) */
+	/* history of the current path; read only once the env is finished */
+	u32 h_len;
+	u32 h_lost;			/* entries past max_history on the current path */
+	struct bd_hist **hist;		/* max_history / BD_HIST_CHUNK chunks */
 };
 
 /* Events below this count are complete. */
@@ -93,6 +147,7 @@ static inline bool bd_finished(const struct bd_env *e)
 extern raw_spinlock_t bd_store_lock;
 extern struct list_head bd_store;
 extern unsigned int bd_max_envs, bd_max_events, bd_max_lines;
+extern unsigned int bd_max_paths, bd_max_history;
 extern unsigned long bd_max_bytes;
 
 struct bd_counters {
@@ -104,6 +159,7 @@ struct bd_counters {
 	atomic64_t untracked;		/* hook hits in a task with no record */
 	atomic64_t unresolved;		/* acquire slots that could not be read */
 	atomic64_t lock_irq;		/* lock/IRQ states seen (not owned refs) */
+	atomic64_t path_desync;		/* pops of states bpf_diag did not see queued */
 	atomic64_t missed;		/* filled in from the kprobes' nmissed */
 	atomic_long_t bytes;		/* memory in use */
 };
@@ -114,6 +170,11 @@ struct bd_env *bd_env_new(struct bpf_prog *prog);
 void bd_env_finish(struct bd_env *e, int err);
 void bd_env_add(struct bd_env *e, const struct bd_event *ev);
 void bd_store_clear(void);
+u32 bd_env_path_new(struct bd_env *e, const struct bd_path *p);
+struct bd_path *bd_env_path(const struct bd_env *e, u32 id);
+void bd_hist_truncate(struct bd_env *e, u32 len);
+void bd_hist_add(struct bd_env *e, const struct bd_hist *h);
+const struct bd_hist *bd_hist_at(const struct bd_env *e, u32 i);
 u16 bd_env_src_find(const struct bd_env *e, u32 linfo, u32 *pos);
 u16 bd_env_src_add(struct bd_env *e, u32 pos, u32 linfo, const struct bd_src *src);
 const struct bd_src *bd_env_src_at(const struct bd_env *e, u16 idx);
@@ -139,13 +200,14 @@ unsigned long bpf_diag_lookup(const char *name);
 enum {
 	BD_F_ENV = 1 << 0, BD_F_PROG = 1 << 1, BD_F_REF = 1 << 2,
 	BD_F_PID = 1 << 3, BD_F_COMM = 1 << 4, BD_F_VERDICT = 1 << 5,
-	BD_F_LEAKED = 1 << 6, BD_F_LOCKS = 1 << 7,
+	BD_F_LEAKED = 1 << 6, BD_F_LOCKS = 1 << 7, BD_F_PATH = 1 << 8,
 };
 
 struct bd_filter {
 	u32 keys;			/* BD_F_* given */
 	u64 env;
 	u32 ref;
+	u32 path;
 	pid_t pid;
 	bool rejected;			/* verdict= */
 	bool prog_prefix;		/* prog=PREFIX* */
@@ -162,7 +224,10 @@ extern const struct file_operations bd_filter_fops;
 /* output.c */
 const char *bd_prog_type_name(u32 type);
 void bd_put_word(struct seq_file *m, const char *s);
-extern const struct file_operations bd_envs_fops, bd_events_fops;
+extern const struct file_operations bd_envs_fops, bd_events_fops, bd_paths_fops;
+extern const struct file_operations bd_hist_fops;
+void bd_show_hist(struct seq_file *m, const struct bd_env *e, u32 i, const struct bd_hist *h);
+void bd_show_path(struct seq_file *m, const struct bd_env *e, u32 id, const struct bd_path *p);
 
 /* report.c */
 extern const struct file_operations bd_report_fops, bd_json_fops;

@@ -51,6 +51,23 @@
 #define BD_MAX_ACTIVE	64	/* concurrent verifications tracked */
 #define BD_MAX_LEAKS	32	/* leaked refs noted per leak check */
 
+/* A branch push_stack() queued, not yet popped. */
+struct bd_pending {
+	struct bpf_verifier_state *state;	/* what push_stack returned */
+	u32 path;
+	u32 h_len, h_lost;			/* history mark */
+	s32 fork_insn, start_insn;
+	u32 early[2];				/* events in it before it runs */
+	u8 n_early;
+};
+
+#define BD_PEND_CHUNK ((4096 - 2 * sizeof(void *)) / sizeof(struct bd_pending))
+struct bd_pend_chunk {
+	struct bd_pend_chunk *prev;
+	unsigned long n;
+	struct bd_pending e[BD_PEND_CHUNK];
+};
+
 struct bd_ctx {
 	struct task_struct *task;	/* owner; NULL when free */
 	struct bd_env *rec;		/* NULL when the store had no room */
@@ -71,6 +88,13 @@ struct bd_ctx {
 	/* 6.12: the release in progress */
 	u32 rel_id;
 	u8 rel_kind, rel_how;
+	struct bpf_verifier_state *rel_state;
+	/* the walk: current path, queued branches, pops so far */
+	u32 cur_path;
+	bool exit_seen;			/* the current path reached the main exit */
+	u32 pop_seq;
+	struct bpf_verifier_state *null_state;	/* state of the NULL-branch drop */
+	struct bd_pend_chunk *pend, *spare;
 };
 
 static struct bd_ctx bd_active[BD_MAX_ACTIVE];
@@ -163,19 +187,233 @@ static u16 depth(struct bd_ctx *c)
 	return min_t(int, c->env->stack_size, U16_MAX);
 }
 
-static void emit(struct bd_ctx *c, u8 kind, s32 insn, u32 id, u32 aux, u8 how)
+static void acq_resolve(struct bd_ctx *c);
+
+/* ---- the walk: paths and the current path's history ---- */
+
+static struct bd_pending *pend_top(struct bd_ctx *c)
+{
+	return c->pend && c->pend->n ? &c->pend->e[c->pend->n - 1] : NULL;
+}
+
+static struct bd_pending *pend_push(struct bd_ctx *c)
+{
+	struct bd_pend_chunk *ch = c->pend;
+
+	if (!ch || ch->n == BD_PEND_CHUNK) {
+		ch = c->spare;
+		if (ch)
+			c->spare = NULL;
+		else
+			ch = kmalloc_obj(*ch, GFP_ATOMIC | __GFP_NOWARN);
+		if (!ch)
+			return NULL;
+		ch->prev = c->pend;
+		ch->n = 0;
+		c->pend = ch;
+	}
+	return &ch->e[ch->n++];
+}
+
+static void pend_pop(struct bd_ctx *c)
+{
+	struct bd_pend_chunk *ch = c->pend;
+
+	if (!ch || !ch->n || --ch->n || !ch->prev)
+		return;
+	c->pend = ch->prev;
+	kfree(c->spare);
+	c->spare = ch;
+}
+
+/* Queued branches that never ran; the stack is emptied. */
+static void pend_abandon(struct bd_ctx *c)
+{
+	struct bd_pending *t;
+	struct bd_path *p;
+
+	while ((t = pend_top(c))) {
+		p = c->rec ? bd_env_path(c->rec, t->path) : NULL;
+		if (p)
+			WRITE_ONCE(p->end, BPF_DIAG_END_UNEXPLORED);
+		pend_pop(c);
+	}
+}
+
+static void pend_free(struct bd_ctx *c)
+{
+	struct bd_pend_chunk *ch = c->pend, *prev;
+
+	while (ch) {
+		prev = ch->prev;
+		kfree(ch);
+		ch = prev;
+	}
+	kfree(c->spare);
+	c->pend = NULL;
+	c->spare = NULL;
+}
+
+static u16 src_of(struct bd_ctx *c, s32 insn);
+
+static void hist(struct bd_ctx *c, u8 type, u32 ev, s32 from, s32 to, u32 other)
+{
+	struct bd_hist h = { .type = type, .ev = ev, .from = from, .to = to, .other = other };
+
+	if (type != BD_H_EVENT)
+		h.src = src_of(c, from);
+	if (c->rec)
+		bd_hist_add(c->rec, &h);
+}
+
+static void path_end(struct bd_ctx *c, u8 end)
+{
+	struct bd_path *p = c->rec ? bd_env_path(c->rec, c->cur_path) : NULL;
+
+	if (!p)
+		return;
+	WRITE_ONCE(p->end_insn, c->env->insn_idx);
+	WRITE_ONCE(p->end, end);
+}
+
+/* do_check_common() starts a subprogram's walk at @start. */
+static void path_root(struct bd_ctx *c, s32 start)
+{
+	struct bd_path p = {
+		.parent = BD_NO_PATH, .fork_insn = -1, .start_insn = start,
+		.end_insn = -1, .end = BPF_DIAG_END_RUNNING,
+	};
+
+	pend_abandon(c);
+	c->exit_seen = false;
+	c->cur_path = BD_NO_PATH;
+	if (!c->rec)
+		return;
+	p.fork_ev = c->rec->nr_events;
+	c->cur_path = bd_env_path_new(c->rec, &p);
+	bd_hist_truncate(c->rec, 0);
+	c->rec->h_lost = 0;
+}
+
+/* Where the current path goes at @fork when push_stack queued @queued. */
+static s32 other_side(struct bpf_verifier_env *env, s32 fork, s32 queued)
+{
+	const struct bpf_insn *insn;
+	u8 cls, op;
+
+	if (fork < 0 || fork >= env->prog->len)
+		return -1;
+	insn = &env->prog->insnsi[fork];
+	cls = BPF_CLASS(insn->code);
+	op = BPF_OP(insn->code);
+	if ((cls != BPF_JMP && cls != BPF_JMP32) || op == BPF_JA || op == BPF_CALL ||
+	    op == BPF_EXIT)
+		return -1;
+	return queued == fork + 1 ? fork + insn->off + 1 : fork + 1;
+}
+
+/* push_stack() queued @st, to resume at @insn, forked at @prev. */
+static void path_push(struct bd_ctx *c, struct bpf_verifier_state *st, s32 insn,
+		      s32 prev, bool spec)
+{
+	struct bd_path p = {
+		.parent = c->cur_path, .fork_insn = prev, .start_insn = insn,
+		.end_insn = -1, .end = BPF_DIAG_END_RUNNING, .spec = spec,
+	};
+	struct bd_pending *t;
+
+	if (!c->rec)
+		return;
+	p.fork_ev = c->rec->nr_events;
+	t = pend_push(c);
+	if (!t) {
+		c->rec->paths_broken = true;
+		return;
+	}
+	if (other_side(c->env, prev, insn) >= 0)
+		p.dir = insn == prev + 1 ? BD_DIR_FALLTHROUGH : BD_DIR_TAKEN;
+	t->state = st;
+	t->path = bd_env_path_new(c->rec, &p);
+	t->h_len = c->rec->h_len;
+	t->h_lost = c->rec->h_lost;
+	t->fork_insn = prev;
+	t->start_insn = insn;
+	t->n_early = 0;
+	hist(c, BD_H_FORK, 0, prev, other_side(c->env, prev, insn), t->path);
+}
+
+/* The verifier pops @st into its current state: the current path ended. */
+static void path_pop(struct bd_ctx *c, struct bpf_verifier_state *st)
+{
+	struct bd_pending *t = pend_top(c);
+	struct bd_path *p;
+	int i;
+
+	if (!c->rec)
+		return;
+	if (!t || t->state != st) {
+		/* queued by a function bpf_diag does not hook (async callbacks) */
+		atomic64_inc(&bd_cnt.path_desync);
+		c->rec->paths_broken = true;
+		path_end(c, c->exit_seen ? BPF_DIAG_END_EXIT : BPF_DIAG_END_PRUNED);
+		path_root(c, c->env->insn_idx);
+		return;
+	}
+	path_end(c, c->exit_seen ? BPF_DIAG_END_EXIT : BPF_DIAG_END_PRUNED);
+	c->exit_seen = false;
+	c->cur_path = t->path;
+	p = bd_env_path(c->rec, t->path);
+	if (p)
+		WRITE_ONCE(p->pop_seq, ++c->pop_seq);
+	bd_hist_truncate(c->rec, t->h_len);
+	c->rec->h_lost = t->h_lost;
+	hist(c, BD_H_RESUME, 0, t->fork_insn, t->start_insn, t->path);
+	for (i = 0; i < t->n_early; i++)
+		hist(c, BD_H_EVENT, t->early[i], 0, 0, 0);
+	pend_pop(c);
+}
+
+/*
+ * Record @ev, which happened in verifier state @st (NULL: the current one).
+ * An event in the branch just queued (the NULL branch of a check) belongs
+ * to that path and joins its history when it is popped.
+ */
+static void add_event(struct bd_ctx *c, struct bd_event *ev, struct bpf_verifier_state *st)
+{
+	struct bd_pending *t = pend_top(c);
+	u32 idx = c->rec->nr_events;
+
+	ev->path = c->cur_path;
+	if (st && st != c->env->cur_state && t && t->state == st) {
+		ev->path = t->path;
+		if (t->n_early < ARRAY_SIZE(t->early))
+			t->early[t->n_early++] = idx;
+		bd_env_add(c->rec, ev);
+		return;
+	}
+	bd_env_add(c->rec, ev);
+	hist(c, BD_H_EVENT, c->rec->nr_events > idx ? idx : BD_NO_PATH, 0, 0, 0);
+}
+
+static void emit_in(struct bd_ctx *c, struct bpf_verifier_state *st, u8 kind, s32 insn,
+		    u32 id, u32 aux, u8 how)
 {
 	struct bd_event ev = {
 		.insn = insn, .id = id, .aux = aux, .kind = kind, .how = how,
 		.depth = depth(c),
 	};
 
-	if (c->rec) {
-		ev.src = src_of(c, insn);
-		bd_env_add(c->rec, &ev);
-	} else {
+	if (!c->rec) {
 		atomic64_inc(&bd_cnt.untracked);
+		return;
 	}
+	ev.src = src_of(c, insn);
+	add_event(c, &ev, st);
+}
+
+static void emit(struct bd_ctx *c, u8 kind, s32 insn, u32 id, u32 aux, u8 how)
+{
+	emit_in(c, NULL, kind, insn, id, aux, how);
 }
 
 static const struct bpf_insn *cur_insn(struct bpf_verifier_env *env)
@@ -288,6 +526,65 @@ static void classify(struct bd_ctx *c, u32 id, u8 *kind, u8 *how)
 	}
 }
 
+/* A leak check at the main exit (or bpf_throw): the path ends there. */
+static void note_exit(struct bd_ctx *c, bool exception_exit)
+{
+	const struct bpf_insn *insn = cur_insn(c->env);
+
+	if (exception_exit ||
+	    (insn && insn->code == (BPF_JMP | BPF_EXIT) && !c->env->cur_state->curframe))
+		c->exit_seen = true;
+}
+
+/* ---- the walk: push_stack() queues a branch, a copy into cur pops one ---- */
+
+static int push_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct bd_ctx *c = ctx_env();
+	s32 *d = (s32 *)(ri->data + sizeof(c));
+
+	if (!c)
+		return 1;
+	*(struct bd_ctx **)ri->data = c;
+	d[0] = regs_get_kernel_argument(regs, 1);	/* insn_idx */
+	d[1] = regs_get_kernel_argument(regs, 2);	/* prev_insn_idx */
+	d[2] = regs_get_kernel_argument(regs, 3) & 0xff;	/* speculative */
+	return 0;
+}
+
+static int push_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct bd_ctx *c = *(struct bd_ctx **)ri->data;
+	s32 *d = (s32 *)(ri->data + sizeof(c));
+	void *st = (void *)regs_return_value(regs);
+
+	if (c->env && !IS_ERR_OR_NULL(st))
+		path_push(c, st, d[0], d[1], d[2]);
+	return 0;
+}
+
+/*
+ * (bpf_)copy_verifier_state(dst, src): pop_stack() copies the queued
+ * state into env->cur_state (no other copy writes into it).  On 7.2 also
+ * the point to read a pending acquire slot before a copy overwrites it.
+ */
+static int copy_entry(struct kprobe *kp, struct pt_regs *regs)
+{
+	void *dst = (void *)regs_get_kernel_argument(regs, 0);
+	void *src = (void *)regs_get_kernel_argument(regs, 1);
+	struct bd_ctx *c;
+
+	if (!atomic_read(&bd_nr_active))
+		return 0;
+	c = ctx_get();
+	if (!c || !c->env)
+		return 0;
+	acq_resolve(c);
+	if (dst == c->env->cur_state)
+		path_pop(c, src);
+	return 0;
+}
+
 /* ---- env lifetime: bpf_check() and do_check_common() ---- */
 
 static int bpf_check_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -308,6 +605,10 @@ static int bpf_check_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 		c->release_id = 0;
 		c->null_id = 0;
 		c->nr_leaks = 0;
+		c->cur_path = BD_NO_PATH;
+		c->pop_seq = 0;
+		c->pend = NULL;
+		c->spare = NULL;
 		c->rec = bd_env_new(*progp);
 		*(struct bd_ctx **)ri->data = c;
 		return 0;
@@ -333,6 +634,7 @@ static int bpf_check_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 		atomic64_inc(&bd_cnt.unresolved);
 		acq_unpend(c);
 	}
+	pend_free(c);
 	if (c->rec)
 		bd_env_finish(c->rec, (int)regs_return_value(regs));
 	c->env = NULL;
@@ -346,10 +648,14 @@ static int bpf_check_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 static int do_check_common_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct bd_ctx *c = ctx_get();
+	int subprog;
 
 	if (!c)
 		return 1;
 	c->env = (void *)regs_get_kernel_argument(regs, 0);
+	subprog = regs_get_kernel_argument(regs, 1);
+	path_root(c, subprog >= 0 && subprog < c->env->subprog_cnt ?
+		  c->env->subprog_info[subprog].start : 0);
 	*(struct bd_ctx **)ri->data = c;
 	return 0;
 }
@@ -359,8 +665,13 @@ static int do_check_common_ret(struct kretprobe_instance *ri, struct pt_regs *re
 	struct bd_ctx *c = *(struct bd_ctx **)ri->data;
 
 	/* still inside bpf_check(): the env is alive */
-	if (c->rec && c->env)
+	if (c->rec && c->env) {
+		acq_resolve(c);
 		c->rec->processed = c->env->insn_processed;
+		path_end(c, regs_return_value(regs) ? BPF_DIAG_END_ERROR :
+			 c->exit_seen ? BPF_DIAG_END_EXIT : BPF_DIAG_END_PRUNED);
+		pend_abandon(c);
+	}
 	return 0;
 }
 
@@ -385,8 +696,6 @@ static bool ref_held(struct bpf_verifier_env *env, u32 id)
 #endif
 	return false;
 }
-
-static void acq_resolve(struct bd_ctx *c);
 
 static int release_reference_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
@@ -443,6 +752,7 @@ static int mark_ptr_or_null_entry(struct kprobe *kp, struct pt_regs *regs)
 	acq_resolve(c);
 	if (!is_null || regno >= MAX_BPF_REG)
 		return 0;
+	c->null_state = vs;
 	reg = &vs->frame[vs->curframe]->regs[regno];
 #ifdef BD_REFS_IN_VSTATE
 	for (i = 0; i < vs->acquired_refs; i++)
@@ -494,7 +804,7 @@ static void acq_resolve(struct bd_ctx *c)
 	}
 	if (c->rec) {
 		ev.src = src_of(c, ev.insn);
-		bd_env_add(c->rec, &ev);
+		add_event(c, &ev, NULL);
 	}
 }
 
@@ -567,7 +877,7 @@ static int release_entry(struct kprobe *kp, struct pt_regs *regs)
 		return 0;
 	}
 	classify(c, r->id, &kind, &how);
-	emit(c, kind, c->env->insn_idx, r->id, 0, how);
+	emit_in(c, st, kind, c->env->insn_idx, r->id, 0, how);
 	return 0;
 }
 
@@ -585,6 +895,7 @@ static int leak_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	if (!c)
 		return 1;
 	acq_resolve(c);
+	note_exit(c, exception_exit);
 	env = c->env;
 	st = env->cur_state;
 	c->nr_leaks = 0;
@@ -657,6 +968,7 @@ static int release_entry6(struct kretprobe_instance *ri, struct pt_regs *regs)
 	classify(c, c->rel_id, &c->rel_kind, &c->rel_how);
 	if (c->rel_how == BPF_DIAG_PATH_RCU && !kptr_xchg_rcu(c->env))
 		c->rel_how = BPF_DIAG_PATH_RELEASE_CALL;
+	c->rel_state = c->rel_kind == BPF_DIAG_NULL_DROP ? c->null_state : NULL;
 	*(struct bd_ctx **)ri->data = c;
 	return 0;
 }
@@ -666,7 +978,8 @@ static int release_ret6(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct bd_ctx *c = *(struct bd_ctx **)ri->data;
 
 	if ((int)regs_return_value(regs) == 0 && c->env)
-		emit(c, c->rel_kind, c->env->insn_idx, c->rel_id, 0, c->rel_how);
+		emit_in(c, c->rel_state, c->rel_kind, c->env->insn_idx, c->rel_id, 0,
+			c->rel_how);
 	return 0;
 }
 
@@ -680,6 +993,7 @@ static int leak_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	if (!c)
 		return 1;
+	note_exit(c, exception_exit);
 	st = cur_func(c->env);
 	c->nr_leaks = 0;
 	if (!exception_exit && st->frameno && !st->in_callback_fn)
@@ -714,9 +1028,11 @@ static const char * const syms_acquire[] = {
 static const char * const syms_release_state[] = { "release_reference_state", NULL };
 static const char * const syms_release_ref[] = { "release_reference", NULL };
 static const char * const syms_null[] = { "mark_ptr_or_null_regs", NULL };
+static const char * const syms_push[] = { "push_stack", NULL };
+static const char * const syms_copy[] = {
+	"bpf_copy_verifier_state", "copy_verifier_state", NULL };
 #ifdef BD_REFS_IN_VSTATE
 static const char * const syms_leak[] = { "check_resource_leak", NULL };
-static const char * const syms_copy[] = { "bpf_copy_verifier_state", NULL };
 static const char * const syms_free[] = { "bpf_free_verifier_state", NULL };
 #else
 static const char * const syms_leak[] = { "check_reference_leak", NULL };
@@ -741,9 +1057,10 @@ struct bd_hook bd_hooks[] = {
 	  .loses = "release and null_drop events",
 	  .how = "kprobe: release_reference_nomark is inlined; "
 		 "reads refs[idx] before it goes (type PTR only)" },
-	{ .role = "slot_sync_copy", .syms = syms_copy, .pre = slot_sync_entry,
-	  .loses = "acquires followed by a state copy before any other hook",
-	  .how = "kprobe: reads a pending acquire slot before a state copy" },
+	{ .role = "pop", .syms = syms_copy, .pre = copy_entry,
+	  .loses = "paths: the walk is not followed; acquires followed by a state copy",
+	  .how = "kprobe: a copy into cur_state is a pop (path switch); "
+		 "reads a pending acquire slot first" },
 	{ .role = "slot_sync_free", .syms = syms_free, .pre = slot_sync_entry,
 	  .loses = "acquires followed by a state free before any other hook",
 	  .how = "kprobe: reads a pending acquire slot before a state is freed" },
@@ -773,6 +1090,15 @@ struct bd_hook bd_hooks[] = {
 	  .loses = "path=release_call (releases show path=unknown)",
 	  .how = "kretprobe: marks the release helper/kfunc path" },
 #endif
+#ifndef BD_REFS_IN_VSTATE
+	{ .role = "pop", .syms = syms_copy, .pre = copy_entry,
+	  .loses = "paths: the walk is not followed",
+	  .how = "kprobe: a copy into cur_state is a pop (path switch)" },
+#endif
+	{ .role = "push", .syms = syms_push, .entry = push_entry, .ret = push_ret,
+	  .data = sizeof(void *) + 3 * sizeof(s32),
+	  .loses = "paths: branches are not followed",
+	  .how = "kretprobe: push_stack queues a branch; the returned state identifies it" },
 	{ .role = "null_check", .syms = syms_null, .pre = mark_ptr_or_null_entry,
 	  .loses = "null_drop events (NULL-branch drops show as releases with path=unknown)",
 	  .how = "kprobe: marks the reference a NULL branch drops" },

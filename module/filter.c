@@ -104,6 +104,9 @@ static int parse_one(struct bd_filter *f, char *tok, char *err, size_t errlen)
 		ret = kstrtou32(val, 10, &f->ref);
 		if (!ret && !f->ref)
 			return fail(err, errlen, "ref=0 is not a reference id");
+	} else if (!strcmp(tok, "path")) {
+		bit = BD_F_PATH;
+		ret = kstrtou32(val, 10, &f->path);
 	} else if (!strcmp(tok, "pid")) {
 		bit = BD_F_PID;
 		ret = kstrtoint(val, 10, &f->pid);
@@ -136,7 +139,7 @@ static int parse_one(struct bd_filter *f, char *tok, char *err, size_t errlen)
 			return fail(err, errlen, "verdict must be accepted or rejected");
 	} else {
 		return fail(err, errlen,
-			    "unknown key '%s' (env prog ref pid comm verdict leaked locks)",
+			    "unknown key '%s' (env prog ref path pid comm verdict leaked locks)",
 			    esc(tok, e1, sizeof(e1)));
 	}
 	if (ret)
@@ -220,6 +223,10 @@ void bd_filter_print(struct seq_file *m, const struct bd_filter *f)
 	}
 	if (f->keys & BD_F_REF) {
 		seq_printf(m, "%sref=%u", sep, f->ref);
+		sep = " ";
+	}
+	if (f->keys & BD_F_PATH) {
+		seq_printf(m, "%spath=%u", sep, f->path);
 		sep = " ";
 	}
 	if (f->keys & BD_F_PID) {
@@ -311,6 +318,8 @@ bool bd_event_match(const struct bd_filter *f, const struct bd_event *ev)
 	    !(f->keys & BD_F_LOCKS))
 		return false;
 	if ((f->keys & BD_F_REF) && ev->id != f->ref)
+		return false;
+	if ((f->keys & BD_F_PATH) && ev->path != f->path)
 		return false;
 	return true;
 }

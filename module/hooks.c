@@ -161,6 +161,8 @@ void bpf_diag_hooks_show(struct seq_file *m)
 	seq_printf(m, "param max_events: %u\n", bd_max_events);
 	seq_printf(m, "param max_bytes: %lu\n", bd_max_bytes);
 	seq_printf(m, "param max_lines: %u\n", bd_max_lines);
+	seq_printf(m, "param max_paths: %u\n", bd_max_paths);
+	seq_printf(m, "param max_history: %u\n", bd_max_history);
 	show_counter(m, "envs", &bd_cnt.envs);
 	show_counter(m, "envs_dropped", &bd_cnt.envs_dropped);
 	show_counter(m, "envs_evicted", &bd_cnt.envs_evicted);
@@ -169,6 +171,7 @@ void bpf_diag_hooks_show(struct seq_file *m)
 	show_counter(m, "untracked", &bd_cnt.untracked);
 	show_counter(m, "unresolved", &bd_cnt.unresolved);
 	show_counter(m, "lock_irq_states", &bd_cnt.lock_irq);
+	show_counter(m, "path_desync", &bd_cnt.path_desync);
 	seq_printf(m, "counter kprobe_missed: %ld\n", missed);
 	seq_printf(m, "counter bytes: %ld\n", atomic_long_read(&bd_cnt.bytes));
 }

@@ -85,6 +85,8 @@ static int __init bpf_diag_init(void)
 	debugfs_create_file("status", 0400, bpf_diag_dir, NULL, &status_fops);
 	debugfs_create_file("envs", 0400, bpf_diag_dir, NULL, &bd_envs_fops);
 	debugfs_create_file("events", 0400, bpf_diag_dir, NULL, &bd_events_fops);
+	debugfs_create_file("paths", 0400, bpf_diag_dir, NULL, &bd_paths_fops);
+	debugfs_create_file("history", 0400, bpf_diag_dir, NULL, &bd_hist_fops);
 	debugfs_create_file("filter", 0600, bpf_diag_dir, NULL, &bd_filter_fops);
 	debugfs_create_file("report", 0400, bpf_diag_dir, NULL, &bd_report_fops);
 	debugfs_create_file("report.json", 0400, bpf_diag_dir, NULL, &bd_json_fops);

@@ -55,6 +55,36 @@ static const char * const kind_names[] = BPF_DIAG_KIND_NAMES;
 static const char * const path_names[] = BPF_DIAG_PATH_NAMES;
 static const char * const site_names[] = BPF_DIAG_SITE_NAMES;
 static const char * const lock_names[] = BPF_DIAG_LOCK_NAMES;
+static const char * const end_names[] = BPF_DIAG_END_NAMES;
+static const char * const dir_names[] = { "-", "taken", "fallthrough" };
+
+/* One entry of a rejected env's failing path. */
+void bd_show_hist(struct seq_file *m, const struct bd_env *e, u32 i, const struct bd_hist *h)
+{
+	seq_printf(m, "env=%llu i=%u ", e->seq, i);
+	if (h->type == BD_H_EVENT) {
+		seq_puts(m, "type=event idx=");
+		if (h->ev == BD_NO_PATH)
+			seq_puts(m, "-\n");
+		else
+			seq_printf(m, "%u\n", h->ev);
+		return;
+	}
+	seq_printf(m, "type=%s from=%d to=%d path=%u\n",
+		   h->type == BD_H_FORK ? "branch" : "resume", h->from, h->to, h->other);
+}
+
+void bd_show_path(struct seq_file *m, const struct bd_env *e, u32 id, const struct bd_path *p)
+{
+	seq_printf(m, "env=%llu path=%u parent=", e->seq, id);
+	if (p->parent == BD_NO_PATH)
+		seq_putc(m, '-');
+	else
+		seq_printf(m, "%u", p->parent);
+	seq_printf(m, " fork_insn=%d start_insn=%d dir=%s end=%s end_insn=%d pop=%u spec=%u fork_ev=%u\n",
+		   p->fork_insn, p->start_insn, dir_names[p->dir], end_names[READ_ONCE(p->end)],
+		   READ_ONCE(p->end_insn), READ_ONCE(p->pop_seq), p->spec, p->fork_ev);
+}
 
 const char *bd_prog_type_name(u32 type)
 {
@@ -94,10 +124,11 @@ void bd_show_env(struct seq_file *m, const struct bd_env *e)
 	bd_put_word(m, e->prog);
 	seq_printf(m, " type=%s pid=%d comm=", bd_prog_type_name(e->type), e->pid);
 	bd_put_word(m, e->comm);
-	seq_printf(m, " verdict=%s err=%d insns=%u processed=%u events=%u dropped=%u src_dropped=%u start_ns=%llu duration_ns=%llu\n",
+	seq_printf(m, " verdict=%s err=%d insns=%u processed=%u events=%u dropped=%u src_dropped=%u paths=%u paths_dropped=%u%s start_ns=%llu duration_ns=%llu\n",
 		   bd_verdict(e), fin ? e->err : 0, e->insns, e->processed,
-		   bd_nr_events(e), e->dropped, e->src_dropped, e->start_ns,
-		   fin ? e->end_ns - e->start_ns : 0);
+		   bd_nr_events(e), e->dropped, e->src_dropped, READ_ONCE(e->nr_paths),
+		   e->paths_dropped, e->paths_broken ? " paths_broken=1" : "",
+		   e->start_ns, fin ? e->end_ns - e->start_ns : 0);
 }
 
 void bd_show_event(struct seq_file *m, const struct bd_env *e, u32 idx,
@@ -114,7 +145,7 @@ void bd_show_event(struct seq_file *m, const struct bd_env *e, u32 idx,
 #endif
 		break;
 	case BPF_DIAG_RELEASE:
-		seq_printf(m, " path=%s", path_names[ev->how]);
+		seq_printf(m, " release=%s", path_names[ev->how]);
 		break;
 	case BPF_DIAG_LEAK:
 		seq_printf(m, " alloc_insn=%u site=%s", ev->aux, site_names[ev->how]);
@@ -124,6 +155,8 @@ void bd_show_event(struct seq_file *m, const struct bd_env *e, u32 idx,
 		seq_printf(m, " type=%s", lock_names[ev->how]);
 		break;
 	}
+	if (ev->path != BD_NO_PATH)
+		seq_printf(m, " path=%u", ev->path);
 	src = bd_env_src_at(e, ev->src);
 	if (src) {
 		seq_puts(m, " src=");
@@ -143,6 +176,8 @@ struct bd_iter {
 	u64 seq;		/* env seq at or after which to look */
 	u32 idx;		/* event index within that env */
 	bool events;		/* walk events, not envs */
+	bool paths;		/* walk path records */
+	bool hist;		/* walk the failing path's history */
 	struct bd_env *env;	/* current env, valid under bd_store_lock */
 	const struct bd_chunk *chunk;
 };
@@ -176,6 +211,19 @@ static void *it_settle(struct bd_iter *it)
 		if (!it_env_ok(it, e))
 			continue;
 		it->env = e;
+		if (it->hist) {
+			if (bd_finished(e) && e->err && it->idx < e->h_len)
+				return it;
+			goto next_env;
+		}
+		if (it->paths) {
+			while (it->idx < READ_ONCE(e->nr_paths)) {
+				if (!(it->f.keys & BD_F_PATH) || it->idx == it->f.path)
+					return it;
+				it->idx++;
+			}
+			goto next_env;
+		}
 		if (!it->events)
 			return it;
 		while ((ev = bd_env_event(e, it->idx, &it->chunk))) {
@@ -183,6 +231,7 @@ static void *it_settle(struct bd_iter *it)
 				return it;
 			it->idx++;
 		}
+next_env:
 		it->seq = e->seq + 1;
 		it->idx = 0;
 		it->chunk = NULL;
@@ -192,7 +241,7 @@ static void *it_settle(struct bd_iter *it)
 
 static void it_advance(struct bd_iter *it)
 {
-	if (it->events) {
+	if (it->events || it->paths || it->hist) {
 		it->idx++;
 	} else {
 		it->seq++;
@@ -240,6 +289,20 @@ static int it_show(struct seq_file *m, void *v)
 	struct bd_iter *it = v;
 	const struct bd_event *ev;
 
+	if (it->hist) {
+		const struct bd_hist *h = bd_hist_at(it->env, it->idx);
+
+		if (h)
+			bd_show_hist(m, it->env, it->idx, h);
+		return 0;
+	}
+	if (it->paths) {
+		const struct bd_path *p = bd_env_path(it->env, it->idx);
+
+		if (p)
+			bd_show_path(m, it->env, it->idx, p);
+		return 0;
+	}
 	if (!it->events) {
 		bd_show_env(m, it->env);
 		return 0;
@@ -254,13 +317,15 @@ static const struct seq_operations it_ops = {
 	.start = it_start, .next = it_next, .stop = it_stop, .show = it_show,
 };
 
-static int it_open(struct inode *inode, struct file *file, bool events)
+static int it_open(struct inode *inode, struct file *file, int what)
 {
 	struct bd_iter *it = __seq_open_private(file, &it_ops, sizeof(*it));
 
 	if (!it)
 		return -ENOMEM;
-	it->events = events;
+	it->events = what == 1;
+	it->paths = what == 2;
+	it->hist = what == 3;
 	it->ok_seq = U64_MAX;
 	bd_filter_get(&it->f);
 	return 0;
@@ -268,13 +333,33 @@ static int it_open(struct inode *inode, struct file *file, bool events)
 
 static int envs_open(struct inode *inode, struct file *file)
 {
-	return it_open(inode, file, false);
+	return it_open(inode, file, 0);
 }
 
 static int events_open(struct inode *inode, struct file *file)
 {
-	return it_open(inode, file, true);
+	return it_open(inode, file, 1);
 }
+
+static int paths_open(struct inode *inode, struct file *file)
+{
+	return it_open(inode, file, 2);
+}
+
+static int hist_open(struct inode *inode, struct file *file)
+{
+	return it_open(inode, file, 3);
+}
+
+const struct file_operations bd_hist_fops = {
+	.owner = THIS_MODULE, .open = hist_open, .read = seq_read,
+	.llseek = seq_lseek, .release = seq_release_private,
+};
+
+const struct file_operations bd_paths_fops = {
+	.owner = THIS_MODULE, .open = paths_open, .read = seq_read,
+	.llseek = seq_lseek, .release = seq_release_private,
+};
 
 const struct file_operations bd_envs_fops = {
 	.owner = THIS_MODULE, .open = envs_open, .read = seq_read,

@@ -8,6 +8,7 @@
  * the lock, so a reader never holds the lock for more than one memcpy-sized
  * step, however large the report.
  */
+#include <linux/bitmap.h>
 #include <linux/debugfs.h>
 #include <linux/errname.h>
 #include <linux/fs.h>
@@ -56,6 +57,12 @@ struct bd_snap {
 	struct bd_event *ev;
 	u32 nsrc, cap_src;
 	struct bd_src *src;
+	u32 np, cap_p, paths_dropped;
+	struct bd_path *paths;
+	bool paths_broken;
+	u32 nh, cap_h, h_lost;		/* history: only for finished envs */
+	struct bd_hist *h;
+	unsigned long *inh;		/* events that are on the failing path */
 };
 
 /* Copy the newest env with seq < s->next_seq passing the filter. */
@@ -64,7 +71,9 @@ static bool snap_next(struct bd_snap *s)
 	const struct bd_chunk *c = NULL;
 	const struct bd_event *ev;
 	const struct bd_src *src;
+	const struct bd_hist *h;
 	struct bd_env *e, *found = NULL;
+	struct bd_path *p;
 	u32 i, n;
 
 	raw_spin_lock_irq(&bd_store_lock);
@@ -99,13 +108,26 @@ static bool snap_next(struct bd_snap *s)
 	n = bd_nr_events(e);
 	s->nr_total = n;
 	s->nev = 0;
+	/* all events: the history refers to them by index; shown by the filter */
 	for (i = 0; i < n && s->nev < s->cap_ev && (ev = bd_env_event(e, i, &c)); i++)
-		if (bd_event_match(&s->f, ev))
-			s->ev[s->nev++] = *ev;
+		s->ev[s->nev++] = *ev;
 	s->nsrc = 0;
 	for (i = 0; i < s->cap_src && (src = bd_env_src_at(e, i)); i++)
 		s->src[s->nsrc++] = *src;
+	s->np = 0;
+	for (i = 0; i < s->cap_p && (p = bd_env_path(e, i)); i++)
+		s->paths[s->np++] = *p;
+	s->paths_dropped = e->paths_dropped;
+	s->paths_broken = e->paths_broken;
+	s->nh = 0;
+	s->h_lost = e->h_lost;
+	for (i = 0; s->finished && i < s->cap_h && (h = bd_hist_at(e, i)); i++)
+		s->h[s->nh++] = *h;
 	raw_spin_unlock_irq(&bd_store_lock);
+	bitmap_zero(s->inh, s->cap_ev);
+	for (i = 0; i < s->nh; i++)
+		if (s->h[i].type == BD_H_EVENT && s->h[i].ev < s->nev)
+			__set_bit(s->h[i].ev, s->inh);
 	return true;
 }
 
@@ -180,34 +202,127 @@ static void show_event_line(struct seq_file *m, const struct bd_snap *s,
 	put_src(m, s, ev, ev->insn, ev->src);
 }
 
-/* Resource Lifetime Safety report for one leak event. */
+static const char * const end_names[] = BPF_DIAG_END_NAMES;
+
+static bool shown(const struct bd_snap *s, const struct bd_event *ev)
+{
+	return bd_event_match(&s->f, ev);
+}
+
+/* "path N (from insn X to Y, END)" */
+static void put_path(struct seq_file *m, const struct bd_snap *s, u32 id)
+{
+	const struct bd_path *p = id < s->np ? &s->paths[id] : NULL;
+
+	if (id == BD_NO_PATH) {
+		seq_puts(m, "path ?");
+		return;
+	}
+	seq_printf(m, "path %u", id);
+	if (!p)
+		return;
+	if (p->parent == BD_NO_PATH)
+		seq_printf(m, " (start at insn %d", p->start_insn);
+	else
+		seq_printf(m, " (from insn %d to %d, queued by path %u", p->fork_insn,
+			   p->start_insn, p->parent);
+	seq_printf(m, ", %s", end_names[p->end]);
+	if (p->end != BPF_DIAG_END_UNEXPLORED && p->end != BPF_DIAG_END_RUNNING)
+		seq_printf(m, " at insn %d", p->end_insn);
+	seq_putc(m, ')');
+}
+
+static void show_branch(struct seq_file *m, const struct bd_snap *s, const struct bd_hist *h,
+			const char *indent)
+{
+	seq_puts(m, indent);
+	if (h->type == BD_H_RESUME) {
+		seq_printf(m, "branch at insn %d: went to insn %d (this path was queued there: ",
+			   h->from, h->to);
+		put_path(m, s, h->other);
+		seq_puts(m, ")");
+	} else if (h->to >= 0) {
+		seq_printf(m, "branch at insn %d: went on to insn %d (the other side: ",
+			   h->from, h->to);
+		put_path(m, s, h->other);
+		seq_puts(m, ")");
+	} else {
+		seq_printf(m, "fork at insn %d: went on (the other side: ", h->from);
+		put_path(m, s, h->other);
+		seq_puts(m, ")");
+	}
+	seq_printf(m, "\n%s  at ", indent);
+	put_src(m, s, NULL, h->from, h->src);
+}
+
+static bool in_history(const struct bd_snap *s, const struct bd_event *ev)
+{
+	return test_bit(ev - s->ev, s->inh);
+}
+
+/*
+ * Resource Lifetime Safety report for one leak: the lifetime of the leaked
+ * reference along the failing path only (the history the verifier was on
+ * when it stopped), then what happened to the same id on other paths.
+ */
 static void show_leak(struct seq_file *m, const struct bd_snap *s, const struct bd_event *leak)
 {
 	const struct bd_event *acq = find_acquire(s, leak->id);
-	bool other = false;
+	bool other = false, started = false;
 	u32 i;
 
 	seq_printf(m, "  Resource Lifetime Safety: unreleased reference id=%u (alloc_insn=%u), %s\n",
 		   leak->id, leak->aux, site_text[leak->how]);
-	seq_puts(m, "    on the path that failed:\n");
-	if (acq)
-		show_event_line(m, s, acq, "      ");
-	else
-		seq_printf(m, "      acquired at insn %u (its acquire event was not kept)\n",
-			   leak->aux);
-	show_event_line(m, s, leak, "      ");
+	seq_puts(m, "    on the path that failed, ");
+	put_path(m, s, leak->path);
+	seq_puts(m, ":\n");
+	if (s->nh && in_history(s, leak)) {
+		if (s->h_lost)
+			seq_printf(m, "      (%u history entries past max_history not kept)\n",
+				   s->h_lost);
+		for (i = 0; i < s->nh; i++) {
+			const struct bd_hist *h = &s->h[i];
+			const struct bd_event *ev = h->type == BD_H_EVENT && h->ev < s->nev ?
+						    &s->ev[h->ev] : NULL;
+
+			if (ev == acq && acq)
+				started = true;
+			if (!started)
+				continue;
+			if (h->type != BD_H_EVENT)
+				show_branch(m, s, h, "      ");
+			else if (ev && ev->id == leak->id)
+				show_event_line(m, s, ev, "      ");
+			if (ev == leak)
+				break;
+		}
+		if (!started)
+			seq_printf(m, "      acquired at insn %u (before the kept history)\n",
+				   leak->aux);
+	} else {
+		/* no history (kept for finished envs only, or broken walk) */
+		if (acq)
+			show_event_line(m, s, acq, "      ");
+		show_event_line(m, s, leak, "      ");
+	}
 	for (i = 0; i < s->nev; i++) {
 		const struct bd_event *ev = &s->ev[i];
 
-		if (ev->id != leak->id || ev == acq || ev->kind == BPF_DIAG_LEAK)
+		if (ev->id != leak->id || ev == acq || ev->kind == BPF_DIAG_LEAK ||
+		    (s->nh && in_history(s, ev)))
 			continue;
 		if (!other) {
-			seq_printf(m, "    on other paths (not the failing one: id=%u was still held there when it leaked):\n",
+			seq_printf(m, "    on other paths (id=%u was still held where it leaked):\n",
 				   leak->id);
 			other = true;
 		}
-		show_event_line(m, s, ev, "      ");
+		seq_puts(m, "      ");
+		put_path(m, s, ev->path);
+		seq_puts(m, ":\n");
+		show_event_line(m, s, ev, "        ");
 	}
+	if (s->paths_broken)
+		seq_puts(m, "    note: the walk could not be followed everywhere (see status)\n");
 }
 
 static bool leaked(const struct bd_snap *s, u32 id)
@@ -220,15 +335,22 @@ static bool leaked(const struct bd_snap *s, u32 id)
 	return false;
 }
 
-/* The lifetime of one reference, from its acquire event on. */
+/* The lifetime of one reference, from its acquire event on, by path. */
 static void show_lifetime(struct seq_file *m, const struct bd_snap *s, const struct bd_event *acq)
 {
 	u32 i;
 
 	seq_printf(m, "  reference id=%u:\n", acq->id);
-	for (i = acq - s->ev; i < s->nev; i++)
-		if (s->ev[i].id == acq->id)
-			show_event_line(m, s, &s->ev[i], "    ");
+	for (i = acq - s->ev; i < s->nev; i++) {
+		const struct bd_event *ev = &s->ev[i];
+
+		if (ev->id != acq->id || !shown(s, ev))
+			continue;
+		seq_puts(m, "    ");
+		put_path(m, s, ev->path);
+		seq_puts(m, ":\n");
+		show_event_line(m, s, ev, "      ");
+	}
 }
 
 static void show_text(struct seq_file *m, struct bd_snap *s)
@@ -256,13 +378,16 @@ static void show_text(struct seq_file *m, struct bd_snap *s)
 		seq_printf(m, ", %u DROPPED (past max_events/max_bytes: this report is incomplete)",
 			   s->dropped);
 	if (s->nev < s->nr_total)
-		seq_printf(m, ", %u shown", s->nev);
+		seq_printf(m, ", %u kept for this report", s->nev);
+	seq_printf(m, "; %u paths", s->np);
+	if (s->paths_dropped)
+		seq_printf(m, " (+%u past max_paths)", s->paths_dropped);
 	seq_putc(m, '\n');
 	if (s->src_dropped)
 		seq_printf(m, "  note: %u source lines not kept (past max_lines)\n",
 			   s->src_dropped);
 	for (i = 0; i < s->nev; i++) {
-		if (s->ev[i].kind != BPF_DIAG_LEAK)
+		if (s->ev[i].kind != BPF_DIAG_LEAK || !shown(s, &s->ev[i]))
 			continue;
 		show_leak(m, s, &s->ev[i]);
 		leaks = true;
@@ -272,7 +397,8 @@ static void show_text(struct seq_file *m, struct bd_snap *s)
 		return;
 	}
 	for (i = 0; i < s->nev; i++)
-		if (s->ev[i].kind == BPF_DIAG_ACQUIRE && !leaked(s, s->ev[i].id))
+		if (s->ev[i].kind == BPF_DIAG_ACQUIRE && !leaked(s, s->ev[i].id) &&
+		    (!(s->f.keys & BD_F_REF) || s->ev[i].id == s->f.ref))
 			show_lifetime(m, s, &s->ev[i]);
 	if (!s->nev)
 		seq_puts(m, "  no reference events\n");
@@ -337,12 +463,15 @@ static void json_src(struct seq_file *m, const struct bd_snap *s, u16 idx)
 	seq_putc(m, '}');
 }
 
-static void show_json(struct seq_file *m, struct bd_snap *s, bool first)
+static const char * const dir_names[] = { "-", "taken", "fallthrough" };
+
+static void show_json(struct seq_file *m, struct bd_snap *s, bool first_env)
 {
 	const struct bd_event *ev;
+	bool first;
 	u32 i;
 
-	seq_printf(m, "%s{\"env\":%llu,\"prog\":", first ? "" : ",\n", s->seq);
+	seq_printf(m, "%s{\"env\":%llu,\"prog\":", first_env ? "" : ",\n", s->seq);
 	json_str(m, s->prog);
 	seq_printf(m, ",\"type\":\"%s\",\"pid\":%d,\"comm\":", bd_prog_type_name(s->type), s->pid);
 	json_str(m, s->comm);
@@ -353,17 +482,26 @@ static void show_json(struct seq_file *m, struct bd_snap *s, bool first)
 		   s->start_ns, s->dur_ns, s->nr_total, s->dropped,
 		   s->dropped ? "false" : "true", s->no_linfo ? "false" : "true",
 		   s->src_dropped);
+	seq_printf(m, ",\"paths_dropped\":%u,\"paths_complete\":%s",
+		   s->paths_dropped, s->paths_broken || s->paths_dropped ? "false" : "true");
 	seq_puts(m, ",\"events\":[");
-	for (i = 0; i < s->nev; i++) {
+	for (i = 0, first = true; i < s->nev; i++) {
 		ev = &s->ev[i];
-		seq_printf(m, "%s\n  {\"insn\":%d,\"kind\":\"%s\",\"id\":%u,\"depth\":%u",
-			   i ? "," : "", ev->insn, kind_names[ev->kind], ev->id, ev->depth);
+		if (!shown(s, ev))
+			continue;
+		seq_printf(m, "%s\n  {\"idx\":%u,\"insn\":%d,\"kind\":\"%s\",\"id\":%u,\"depth\":%u",
+			   first ? "" : ",", i, ev->insn, kind_names[ev->kind], ev->id, ev->depth);
+		first = false;
+		if (ev->path != BD_NO_PATH)
+			seq_printf(m, ",\"path\":%u", ev->path);
+		else
+			seq_puts(m, ",\"path\":null");
 		switch (ev->kind) {
 		case BPF_DIAG_ACQUIRE:
 			seq_printf(m, ",\"parent\":%u", ev->aux);
 			break;
 		case BPF_DIAG_RELEASE:
-			seq_printf(m, ",\"path\":\"%s\"", path_names[ev->how]);
+			seq_printf(m, ",\"release\":\"%s\"", path_names[ev->how]);
 			break;
 		case BPF_DIAG_LEAK:
 			seq_printf(m, ",\"alloc_insn\":%u,\"site\":\"%s\"", ev->aux,
@@ -378,7 +516,39 @@ static void show_json(struct seq_file *m, struct bd_snap *s, bool first)
 		json_src(m, s, ev->src);
 		seq_putc(m, '}');
 	}
-	seq_puts(m, "]}");
+	seq_puts(m, "],\"paths\":[");
+	for (i = 0; i < s->np; i++) {
+		const struct bd_path *p = &s->paths[i];
+
+		if ((s->f.keys & BD_F_PATH) && i != s->f.path)
+			continue;
+		seq_printf(m, "%s\n  {\"path\":%u,\"parent\":", i ? "," : "", i);
+		if (p->parent == BD_NO_PATH)
+			seq_puts(m, "null");
+		else
+			seq_printf(m, "%u", p->parent);
+		seq_printf(m, ",\"fork_insn\":%d,\"start_insn\":%d,\"dir\":\"%s\",\"end\":\"%s\",\"end_insn\":%d,\"pop\":%u,\"spec\":%s,\"fork_ev\":%u}",
+			   p->fork_insn, p->start_insn, dir_names[p->dir], end_names[p->end],
+			   p->end_insn, p->pop_seq, p->spec ? "true" : "false", p->fork_ev);
+	}
+	seq_puts(m, "],\"failing_path\":");
+	if (!s->finished || !s->err || !s->nh) {
+		seq_puts(m, "null}");
+		return;
+	}
+	seq_printf(m, "{\"history_lost\":%u,\"history\":[", s->h_lost);
+	for (i = 0; i < s->nh; i++) {
+		const struct bd_hist *h = &s->h[i];
+
+		seq_puts(m, i ? "," : "");
+		if (h->type == BD_H_EVENT)
+			seq_printf(m, "{\"event\":%u}", h->ev);
+		else
+			seq_printf(m, "{\"%s\":%d,\"to\":%d,\"path\":%u}",
+				   h->type == BD_H_FORK ? "branch" : "resume", h->from, h->to,
+				   h->other);
+	}
+	seq_puts(m, "]}}");
 }
 
 /* ---- seq_file: one record per env; json adds "[" and "]" records ---- */
@@ -456,11 +626,19 @@ static int rep_open(struct inode *inode, struct file *file, bool json)
 	s->json = json;
 	s->cap_ev = bd_max_events;
 	s->cap_src = min_t(u32, bd_max_lines, BD_NO_SRC - 1);
-	s->ev = kvmalloc_array(s->cap_ev, sizeof(*s->ev), GFP_KERNEL);
+	s->cap_p = bd_max_paths;
+	s->cap_h = bd_max_history;
+	s->ev = kvmalloc_array(s->cap_ev ?: 1, sizeof(*s->ev), GFP_KERNEL);
 	s->src = kvmalloc_array(s->cap_src ?: 1, sizeof(*s->src), GFP_KERNEL);
-	if (!s->ev || !s->src) {
+	s->paths = kvmalloc_array(s->cap_p ?: 1, sizeof(*s->paths), GFP_KERNEL);
+	s->h = kvmalloc_array(s->cap_h ?: 1, sizeof(*s->h), GFP_KERNEL);
+	s->inh = bitmap_zalloc(s->cap_ev ?: 1, GFP_KERNEL);
+	if (!s->ev || !s->src || !s->paths || !s->h || !s->inh) {
+		bitmap_free(s->inh);
 		kvfree(s->ev);
 		kvfree(s->src);
+		kvfree(s->paths);
+		kvfree(s->h);
 		seq_release_private(inode, file);
 		return -ENOMEM;
 	}
@@ -475,6 +653,9 @@ static int rep_release(struct inode *inode, struct file *file)
 
 	kvfree(s->ev);
 	kvfree(s->src);
+	kvfree(s->paths);
+	kvfree(s->h);
+	bitmap_free(s->inh);
 	return seq_release_private(inode, file);
 }
 

@@ -38,6 +38,14 @@ unsigned int bd_max_lines = 256;
 module_param_named(max_lines, bd_max_lines, uint, 0444);
 MODULE_PARM_DESC(max_lines, "Source lines kept per verification (256, at most 65534)");
 
+unsigned int bd_max_paths = 8192;
+module_param_named(max_paths, bd_max_paths, uint, 0444);
+MODULE_PARM_DESC(max_paths, "Path records kept per verification (8192)");
+
+unsigned int bd_max_history = 8192;
+module_param_named(max_history, bd_max_history, uint, 0444);
+MODULE_PARM_DESC(max_history, "Entries in the history of the path being verified (8192)");
+
 static unsigned int nr_envs;
 static u64 next_seq;
 
@@ -58,6 +66,19 @@ static void env_free(struct bd_env *e)
 	}
 	kfree(e->src_idx);
 	kfree(e->src_order);
+	{
+		struct bd_path_chunk *pc = e->path_head, *pn;
+		u32 i;
+
+		while (pc) {
+			pn = pc->next;
+			kfree(pc);
+			pc = pn;
+		}
+		for (i = 0; e->hist && i < DIV_ROUND_UP(bd_max_history, BD_HIST_CHUNK); i++)
+			kfree(e->hist[i]);
+		kfree(e->hist);
+	}
 	atomic_long_sub(e->bytes, &bd_cnt.bytes);
 	kfree(e);
 }
@@ -304,6 +325,110 @@ u16 bd_env_src_add(struct bd_env *e, u32 pos, u32 linfo, const struct bd_src *sr
 drop:
 	e->src_dropped++;
 	return BD_NO_SRC;
+}
+
+static void publish_path_chunk(struct bd_path_chunk **link, struct bd_path_chunk *c)
+{
+	/* pairs with the smp_load_acquire() in path_chunk_at() */
+	smp_store_release(link, c);
+}
+
+static struct bd_path_chunk *path_chunk_at(struct bd_path_chunk * const *link)
+{
+	/* pairs with the smp_store_release() in publish_path_chunk() */
+	return smp_load_acquire(link);
+}
+
+/* A new path record; its id, or BD_NO_PATH past max_paths. */
+u32 bd_env_path_new(struct bd_env *e, const struct bd_path *p)
+{
+	u32 n = e->nr_paths;
+	struct bd_path_chunk *c;
+
+	if (n >= bd_max_paths)
+		goto drop;
+	if (n % BD_PATH_CHUNK == 0) {
+		if (!charge(e, sizeof(*c)))
+			goto drop;
+		c = kmalloc_obj(*c, GFP_ATOMIC | __GFP_NOWARN);
+		if (!c) {
+			uncharge(e, sizeof(*c));
+			goto drop;
+		}
+		c->next = NULL;
+		publish_path_chunk(e->path_tail ? &e->path_tail->next : &e->path_head, c);
+		e->path_tail = c;
+	}
+	e->path_tail->p[n % BD_PATH_CHUNK] = *p;
+	/* publish the record: pairs with bd_env_path() */
+	smp_store_release(&e->nr_paths, n + 1);
+	return n;
+drop:
+	e->paths_dropped++;
+	return BD_NO_PATH;
+}
+
+/* Path @id of @e, or NULL.  Its end fields change until the env finishes. */
+struct bd_path *bd_env_path(const struct bd_env *e, u32 id)
+{
+	struct bd_path_chunk *c;
+	u32 i;
+
+	/* pairs with the smp_store_release() in bd_env_path_new() */
+	if (id == BD_NO_PATH || id >= smp_load_acquire(&e->nr_paths))
+		return NULL;
+	c = path_chunk_at(&e->path_head);
+	for (i = 0; i < id / BD_PATH_CHUNK && c; i++)
+		c = path_chunk_at(&c->next);
+	return c ? &c->p[id % BD_PATH_CHUNK] : NULL;
+}
+
+/* Append to the current path's history (writer only). */
+void bd_hist_add(struct bd_env *e, const struct bd_hist *h)
+{
+	u32 n = e->h_len, ci = n / BD_HIST_CHUNK;
+	u32 nch = DIV_ROUND_UP(bd_max_history, BD_HIST_CHUNK);
+
+	if (n >= bd_max_history)
+		goto lost;
+	if (!e->hist) {
+		if (!charge(e, nch * sizeof(*e->hist)))
+			goto lost;
+		e->hist = kcalloc(nch, sizeof(*e->hist), GFP_ATOMIC | __GFP_NOWARN);
+		if (!e->hist) {
+			uncharge(e, nch * sizeof(*e->hist));
+			goto lost;
+		}
+	}
+	if (!e->hist[ci]) {
+		if (!charge(e, BD_HIST_CHUNK * sizeof(*h)))
+			goto lost;
+		e->hist[ci] = kmalloc_array(BD_HIST_CHUNK, sizeof(*h), GFP_ATOMIC | __GFP_NOWARN);
+		if (!e->hist[ci]) {
+			uncharge(e, BD_HIST_CHUNK * sizeof(*h));
+			goto lost;
+		}
+	}
+	e->hist[ci][n % BD_HIST_CHUNK] = *h;
+	e->h_len = n + 1;
+	return;
+lost:
+	e->h_lost++;
+}
+
+/* Cut the history back to @len entries (a pop; writer only). */
+void bd_hist_truncate(struct bd_env *e, u32 len)
+{
+	if (len < e->h_len)
+		e->h_len = len;
+}
+
+/* History entry @i; for readers of a finished env. */
+const struct bd_hist *bd_hist_at(const struct bd_env *e, u32 i)
+{
+	if (i >= e->h_len || !e->hist || !e->hist[i / BD_HIST_CHUNK])
+		return NULL;
+	return &e->hist[i / BD_HIST_CHUNK][i % BD_HIST_CHUNK];
 }
 
 /* Source line @idx of @e, for readers holding bd_store_lock. */

@@ -90,7 +90,7 @@ def branch(log, prog):
     if head not in rep:
         print("missing: " + head)
         return False
-    failing = rep.split("on the path that failed:")[1].split("on other paths")[0]
+    failing = rep.split("on the path that failed")[1].split("on other paths")[0]
     other = rep.split("on other paths")[1] if "on other paths" in rep else ""
     ok = True
     acq = "acquired owned resource (id=%s)" % lid

@@ -211,7 +211,20 @@ struct srcref {
 	char where[256];	/* FILE:LINE from src=FILE:LINE:COL */
 };
 
+struct dpath {
+	long parent, fork, start, end_insn, pop, spec;
+	char end[16];
+};
+
+struct dhist {
+	char type[8];
+	long from, to, idx;
+};
+
 struct events {
+	int npaths, nhist;
+	struct dpath *paths;
+	struct dhist *hist;
 	struct idset acq, rel, drop, leak, lock;
 	int nsrc, nosrc;
 	struct srcref src[MAX_IDS];
@@ -265,6 +278,39 @@ static void read_events(long seq, struct events *ev)
 			idset_add(&ev->lock, id, insn, 0);
 	}
 	fclose(f);
+
+	/* the path table and the failing path, same filter */
+	f = fopen(DIAG "paths", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		struct dpath *p;
+
+		ev->paths = realloc(ev->paths, (ev->npaths + 1) * sizeof(*ev->paths));
+		p = &ev->paths[ev->npaths++];
+		p->parent = kv(line, "parent", kind, sizeof(kind)) && kind[0] != '-' ?
+			    atol(kind) : -1;
+		p->fork = kvl(line, "fork_insn", -1);
+		p->start = kvl(line, "start_insn", -1);
+		p->end_insn = kvl(line, "end_insn", -1);
+		p->pop = kvl(line, "pop", 0);
+		p->spec = kvl(line, "spec", 0);
+		if (!kv(line, "end", p->end, sizeof(p->end)))
+			strcpy(p->end, "?");
+	}
+	if (f)
+		fclose(f);
+	f = fopen(DIAG "history", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		struct dhist *h;
+
+		ev->hist = realloc(ev->hist, (ev->nhist + 1) * sizeof(*ev->hist));
+		h = &ev->hist[ev->nhist++];
+		kv(line, "type", h->type, sizeof(h->type));
+		h->from = kvl(line, "from", -1);
+		h->to = kvl(line, "to", -1);
+		h->idx = kvl(line, "idx", -1);
+	}
+	if (f)
+		fclose(f);
 }
 
 /* ---- the verifier's log ---- */
@@ -324,47 +370,68 @@ static bool op_is_leak_site(int op)
 	       op == 0x40 || op == 0x48 || op == 0x50;
 }
 
+/* Call @fn on every line of @log, each NUL-terminated (no rescans). */
+static void for_each_line(const char *log, void (*fn)(char *line, void *arg), void *arg)
+{
+	char *copy = strdup(log), *line = copy, *nl;
+
+	if (!copy)
+		return;
+	for (; line && *line; line = nl) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl++ = '\0';
+		fn(line, arg);
+	}
+	free(copy);
+}
+
+struct log_state {
+	struct vlog *v;
+	char where[256];
+};
+
+static void log_line(char *line, void *arg)
+{
+	struct log_state *ls = arg;
+	struct vlog *v = ls->v;
+	unsigned int id, insn;
+	int lineno = -1, op;
+	char *p, *at;
+
+	if (isdigit((unsigned char)line[0]))
+		lineno = atoi(line);
+	/* "; TEXT @ FILE:LINE": the line info of the insns that follow */
+	if (line[0] == ';' && (at = strstr(line, " @ ")))
+		snprintf(ls->where, sizeof(ls->where), "%s", at + 3);
+	if (lineno >= 0 && sscanf(line, "%*d: (%x)", &op) == 1) {
+		set_op(v, lineno, op);
+		if (ls->where[0] && !v->where[lineno])
+			v->where[lineno] = strdup(ls->where);
+	}
+	if (sscanf(line, "Unreleased reference id=%u alloc_insn=%u", &id, &insn) == 2 ||
+	    sscanf(line, "Leaking reference id=%u alloc_insn=%u", &id, &insn) == 2)
+		pair_add(&v->leak, id, insn);
+	p = strstr(line, " refs=");
+	if (!p)
+		return;
+	p += 6;
+	while (isdigit((unsigned char)*p)) {
+		id = strtoul(p, &p, 10);
+		if (lineno >= 0 || idset_find(&v->refs, id) < 0)
+			idset_add(&v->refs, id, lineno, 0);
+		if (*p != ',')
+			break;
+		p++;
+	}
+}
+
 static void parse_log(const char *log, struct vlog *v)
 {
-	const char *line = log, *nl, *p, *at;
-	char where[256] = "";
-	unsigned int id, insn;
+	struct log_state ls = { .v = v };
 
 	memset(v, 0, sizeof(*v));
-	for (; *line; line = nl + 1) {
-		int lineno = -1, op;
-
-		nl = strchr(line, '\n');
-		if (!nl)
-			nl = line + strlen(line);
-		if (isdigit((unsigned char)line[0]))
-			lineno = atoi(line);
-		/* "; TEXT @ FILE:LINE": the line info of the insns that follow */
-		if (line[0] == ';' && (at = strstr(line, " @ ")) && at < nl)
-			snprintf(where, sizeof(where), "%.*s", (int)(nl - at - 3), at + 3);
-		if (lineno >= 0 && sscanf(line, "%*d: (%x)", &op) == 1) {
-			set_op(v, lineno, op);
-			if (where[0] && !v->where[lineno])
-				v->where[lineno] = strdup(where);
-		}
-		if (sscanf(line, "Unreleased reference id=%u alloc_insn=%u", &id, &insn) == 2 ||
-		    sscanf(line, "Leaking reference id=%u alloc_insn=%u", &id, &insn) == 2)
-			pair_add(&v->leak, id, insn);
-		p = strstr(line, " refs=");
-		if (p && p < nl) {
-			p += 6;
-			while (isdigit((unsigned char)*p)) {
-				id = strtoul(p, (char **)&p, 10);
-				if (lineno >= 0 || idset_find(&v->refs, id) < 0)
-					idset_add(&v->refs, id, lineno, 0);
-				if (*p != ',')
-					break;
-				p++;
-			}
-		}
-		if (!*nl)
-			break;
-	}
+	for_each_line(log, log_line, &ls);
 }
 
 /* ---- expectations ---- */
@@ -455,6 +522,201 @@ static __attribute__((format(printf, 2, 3))) void why(struct result *r, const ch
 	vsnprintf(r->reasons + n, sizeof(r->reasons) - n, fmt, ap);
 	va_end(ap);
 	r->nreasons++;
+}
+
+/* ---- the verifier's walk, as its level-2 log shows it ---- */
+
+struct seg {
+	bool root;
+	long from, to, spec;
+	long end_insn;
+	char end[16];		/* exit, pruned, error, ? */
+	int ninsn, cap;
+	long *insn;		/* insns visited, in order */
+};
+
+struct walk {
+	int n;
+	struct seg *s;
+};
+
+static struct seg *seg_new(struct walk *w, bool root, long from, long to, long spec)
+{
+	struct seg *g;
+
+	w->s = realloc(w->s, (w->n + 1) * sizeof(*w->s));
+	g = &w->s[w->n++];
+	memset(g, 0, sizeof(*g));
+	g->root = root;
+	g->from = from;
+	g->to = to;
+	g->spec = spec;
+	g->end_insn = -1;
+	strcpy(g->end, "?");
+	return g;
+}
+
+static void seg_close(const struct vlog *v, struct seg *g)
+{
+	long last;
+
+	if (!g || strcmp(g->end, "?") || !g->ninsn)
+		return;
+	last = g->insn[g->ninsn - 1];
+	g->end_insn = last;
+	if (get_op(v, last) == 0x95 || get_op(v, last) == 0x85)
+		strcpy(g->end, "exit");
+}
+
+struct walk_state {
+	const struct vlog *v;
+	struct walk *w;
+	struct seg *cur;
+};
+
+static void walk_line(char *line, void *arg)
+{
+	struct walk_state *ws = arg;
+	char rest[64] = "";
+	long x, y, n;
+	size_t len = strlen(line);
+
+	if (!strncmp(line, "Validating ", 11)) {
+		seg_close(ws->v, ws->cur);
+		ws->cur = seg_new(ws->w, true, -1, -1, 0);
+	} else if (sscanf(line, "from %ld to %ld%63[^\n]", &x, &y, rest) >= 2) {
+		bool spec = strstr(rest, "speculative");
+		bool safe = len >= 6 && !strcmp(line + len - 6, ": safe");
+
+		seg_close(ws->v, ws->cur);
+		ws->cur = seg_new(ws->w, false, x, y, spec);
+		if (safe) {
+			strcpy(ws->cur->end, "pruned");
+			ws->cur->end_insn = y;
+			ws->cur = NULL;
+		}
+	} else if (ws->cur && sscanf(line, "%ld: safe", &n) == 1 && strstr(line, ": safe")) {
+		strcpy(ws->cur->end, "pruned");
+		ws->cur->end_insn = n;
+	} else if (ws->cur && isdigit((unsigned char)line[0]) &&
+		   sscanf(line, "%ld: (", &n) == 1 && strstr(line, ": (")) {
+		struct seg *g = ws->cur;
+
+		if (g->ninsn == g->cap) {
+			g->cap = g->cap ? 2 * g->cap : 64;
+			g->insn = realloc(g->insn, g->cap * sizeof(long));
+		}
+		g->insn[g->ninsn++] = n;
+	}
+}
+
+/* Split the log into the segments of the walk: roots and popped branches. */
+static void parse_walk(const char *log, const struct vlog *v, bool rejected, struct walk *w)
+{
+	struct walk_state ws = { .v = v, .w = w };
+
+	memset(w, 0, sizeof(*w));
+	ws.cur = seg_new(w, true, -1, -1, 0);
+	for_each_line(log, walk_line, &ws);
+	if (rejected && w->n) {
+		struct seg *last = &w->s[w->n - 1];
+
+		if (!strcmp(last->end, "?") || last == ws.cur) {
+			strcpy(last->end, "error");
+			last->end_insn = last->ninsn ? last->insn[last->ninsn - 1] : -1;
+		}
+	}
+	seg_close(v, ws.cur);
+}
+
+static void free_walk(struct walk *w)
+{
+	int i;
+
+	for (i = 0; i < w->n; i++)
+		free(w->s[i].insn);
+	free(w->s);
+}
+
+/* Our path table and failing path against the log's walk. */
+static void check_walk(struct result *r, const struct events *ev, const struct walk *w)
+{
+	int i, k, nroot = 0, npop = 0, last_resume = -1;
+	const struct seg *fail = NULL;
+
+	if (!ev->npaths) {
+		why(r, "no path records");
+		return;
+	}
+	/* roots in order, then popped paths in pop order */
+	for (i = 0; i < w->n; i++) {
+		const struct seg *g = &w->s[i];
+		const struct dpath *p = NULL;
+
+		if (g->root) {
+			/* the nroot-th root segment is our nroot-th root path */
+			int want = nroot++;
+
+			for (k = 0; k < ev->npaths; k++)
+				if (ev->paths[k].parent < 0 && !want--) {
+					p = &ev->paths[k];
+					break;
+				}
+		} else {
+			npop++;
+			for (k = 0; k < ev->npaths; k++)
+				if (ev->paths[k].pop == npop)
+					p = &ev->paths[k];
+			if (p && (p->fork != g->from || p->start != g->to || p->spec != g->spec))
+				why(r, "pop %d: log 'from %ld to %ld', bpf_diag path from %ld to %ld",
+				    npop, g->from, g->to, p->fork, p->start);
+		}
+		if (!p) {
+			why(r, "log segment %d (from %ld to %ld) has no path record", i, g->from, g->to);
+			continue;
+		}
+		if (strcmp(g->end, "?") &&
+		    (strcmp(g->end, p->end) || (g->end_insn >= 0 && g->end_insn != p->end_insn)))
+			why(r, "segment %d (from %ld to %ld): log ends %s at %ld, bpf_diag %s at %ld",
+			    i, g->from, g->to, g->end, g->end_insn, p->end, p->end_insn);
+		if (!strcmp(g->end, "error"))
+			fail = g;
+	}
+	for (k = 0; k < ev->npaths; k++)
+		if (ev->paths[k].pop > npop)
+			why(r, "bpf_diag has a pop #%ld the log does not show", ev->paths[k].pop);
+
+	/* the failing path: resumed where the log's last segment starts ... */
+	if (!fail || !ev->nhist)
+		return;
+	for (i = 0; i < ev->nhist; i++)
+		if (!strcmp(ev->hist[i].type, "resume"))
+			last_resume = i;
+	if (fail->root && last_resume >= 0)
+		why(r, "failing path: the log fails on a root walk, bpf_diag resumed it at %ld",
+		    ev->hist[last_resume].to);
+	if (!fail->root && (last_resume < 0 || ev->hist[last_resume].from != fail->from ||
+			    ev->hist[last_resume].to != fail->to))
+		why(r, "failing path: log 'from %ld to %ld', bpf_diag resumed from %ld to %ld",
+		    fail->from, fail->to, last_resume < 0 ? -1 : ev->hist[last_resume].from,
+		    last_resume < 0 ? -1 : ev->hist[last_resume].to);
+	/* ... and took, at every branch after it, the way the log went */
+	for (i = last_resume + 1, k = 0; i < ev->nhist; i++) {
+		const struct dhist *h = &ev->hist[i];
+
+		if (strcmp(h->type, "branch"))
+			continue;
+		for (; k < fail->ninsn; k++)
+			if (fail->insn[k] == h->from &&
+			    (h->to < 0 || (k + 1 < fail->ninsn && fail->insn[k + 1] == h->to)))
+				break;
+		if (k >= fail->ninsn) {
+			why(r, "failing path: branch at %ld to %ld is not in the log's failing walk",
+			    h->from, h->to);
+			break;
+		}
+		k++;
+	}
 }
 
 static int silent(enum libbpf_print_level l, const char *fmt, va_list ap)
@@ -648,6 +910,15 @@ static void check_prog(const char *obj, const char *name)
 			why(&r, "leak of id %u found at insn %d, not an exit/call/LD_ABS",
 			    ev->site.id[i], ev->site.insn[i]);
 
+	/* the walk: paths vs the log's "from X to Y" segments */
+	{
+		struct walk w;
+
+		parse_walk(log, vl, ret != 0, &w);
+		check_walk(&r, ev, &w);
+		free_walk(&w);
+	}
+
 	/* source attribution: the same FILE:LINE the verifier prints */
 	for (i = 0; i < ev->nsrc; i++) {
 		const char *w = get_where(vl, ev->src[i].insn);
@@ -675,9 +946,11 @@ static void check_prog(const char *obj, const char *name)
 			    idset_find(&ev->drop, ev->acq.id[i]) < 0)
 				why(&r, "accepted, but id %u is never released or dropped",
 				    ev->acq.id[i]);
-	printf("# %s: env=%ld verdict=%s acquires=%d releases=%d null_drops=%d leaks=%d locks=%d log_refs=%d log_leaks=%d with_src=%d\n",
+	printf("# %s: env=%ld verdict=%s acquires=%d releases=%d null_drops=%d leaks=%d locks=%d log_refs=%d log_leaks=%d with_src=%d paths=%d failing_path=%d\n",
 	       name, env.seq, env.verdict, ev->acq.n, ev->rel.n, ev->drop.n, ev->leak.n,
-	       ev->lock.n, vl->refs.n, vl->leak.n, ev->nsrc);
+	       ev->lock.n, vl->refs.n, vl->leak.n, ev->nsrc, ev->npaths, ev->nhist);
+	free(ev->paths);
+	free(ev->hist);
 	free(ev);
 	for (i = 0; i < vl->nops; i++)
 		free(vl->where[i]);
