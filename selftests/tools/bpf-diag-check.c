@@ -175,7 +175,7 @@ static long kvl(const char *line, const char *key, long def)
 struct envrec {
 	long seq;
 	char verdict[16];
-	long err, dropped, events, src_dropped;
+	long err, dropped, events, src_dropped, paths_dropped, paths_broken;
 };
 
 /* The newest env of this process for program @name. */
@@ -200,6 +200,8 @@ static bool find_env(const char *name, struct envrec *r)
 		r->dropped = kvl(line, "dropped", 0);
 		r->events = kvl(line, "events", 0);
 		r->src_dropped = kvl(line, "src_dropped", 0);
+		r->paths_dropped = kvl(line, "paths_dropped", 0);
+		r->paths_broken = kvl(line, "paths_broken", 0);
 		found = true;
 	}
 	fclose(f);
@@ -638,8 +640,13 @@ static void free_walk(struct walk *w)
 	free(w->s);
 }
 
-/* Our path table and failing path against the log's walk. */
-static void check_walk(struct result *r, const struct events *ev, const struct walk *w)
+/*
+ * Our path table and failing path against the log's walk.  With @partial
+ * (paths past max_paths were not recorded) only the records kept are held
+ * against their segments; the failing path never depends on them.
+ */
+static void check_walk(struct result *r, const struct events *ev, const struct walk *w,
+		       bool partial)
 {
 	int i, k, nroot = 0, npop = 0, last_resume = -1;
 	const struct seg *fail = NULL;
@@ -672,7 +679,11 @@ static void check_walk(struct result *r, const struct events *ev, const struct w
 				    npop, g->from, g->to, p->fork, p->start);
 		}
 		if (!p) {
-			why(r, "log segment %d (from %ld to %ld) has no path record", i, g->from, g->to);
+			if (!partial)
+				why(r, "log segment %d (from %ld to %ld) has no path record", i,
+				    g->from, g->to);
+			if (!strcmp(g->end, "error"))
+				fail = g;
 			continue;
 		}
 		if (strcmp(g->end, "?") &&
@@ -915,7 +926,9 @@ static void check_prog(const char *obj, const char *name)
 		struct walk w;
 
 		parse_walk(log, vl, ret != 0, &w);
-		check_walk(&r, ev, &w);
+		if (env.paths_broken)
+			why(&r, "bpf_diag could not follow the walk (paths_broken)");
+		check_walk(&r, ev, &w, env.paths_dropped > 0);
 		free_walk(&w);
 	}
 
