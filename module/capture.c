@@ -439,7 +439,7 @@ static bool insn_is_helper(const struct bpf_insn *insn, int func)
 }
 
 /* BTF ids of the kfuncs that turn an owning reference into a non-owning one. */
-static s32 bd_insert_kfunc[3];
+static s32 bd_insert_kfunc[6];
 
 static bool insn_is_insert_kfunc(const struct bpf_insn *insn)
 {
@@ -1117,7 +1117,8 @@ int bd_capture_init(void)
 {
 	static const char * const names[] = {
 		"bpf_list_push_front_impl", "bpf_list_push_back_impl",
-		"bpf_rbtree_add_impl",
+		"bpf_rbtree_add_impl", "bpf_list_push_front", "bpf_list_push_back",
+		"bpf_rbtree_add",
 	};
 	struct btf *(*get_vmlinux)(void);
 	s32 (*find)(const struct btf *btf, const char *name, u8 kind);

@@ -214,7 +214,7 @@ struct srcref {
 };
 
 struct dpath {
-	long parent, fork, start, end_insn, pop, spec;
+	long parent, fork, start, end_insn, pop, spec, fork_ev;
 	char end[16];
 };
 
@@ -224,6 +224,7 @@ struct dhist {
 };
 
 struct events {
+	long acq_path[MAX_IDS], acq_idx[MAX_IDS];
 	int npaths, nhist;
 	struct dpath *paths;
 	struct dhist *hist;
@@ -266,8 +267,13 @@ static void read_events(long seq, struct events *ev)
 		} else {
 			ev->nosrc++;
 		}
-		if (!strcmp(kind, "acquire"))
+		if (!strcmp(kind, "acquire")) {
 			idset_add(&ev->acq, id, insn, kvl(line, "parent", 0));
+			if (ev->acq.n <= MAX_IDS) {
+				ev->acq_path[ev->acq.n - 1] = kvl(line, "path", -1);
+				ev->acq_idx[ev->acq.n - 1] = kvl(line, "idx", -1);
+			}
+		}
 		else if (!strcmp(kind, "release"))
 			idset_add(&ev->rel, id, insn, 0);
 		else if (!strcmp(kind, "null_drop"))
@@ -295,6 +301,7 @@ static void read_events(long seq, struct events *ev)
 		p->end_insn = kvl(line, "end_insn", -1);
 		p->pop = kvl(line, "pop", 0);
 		p->spec = kvl(line, "spec", 0);
+		p->fork_ev = kvl(line, "fork_ev", 0);
 		if (!kv(line, "end", p->end, sizeof(p->end)))
 			strcpy(p->end, "?");
 	}
@@ -526,6 +533,43 @@ static __attribute__((format(printf, 2, 3))) void why(struct result *r, const ch
 	r->nreasons++;
 }
 
+/*
+ * Acquire @i was only ever held on paths that the verifier pruned: its own
+ * path and every path forked from it after the acquire ended "pruned"
+ * (the state was equivalent to one already verified, so the reference
+ * never needed a release there, and the log may never print it in refs=).
+ */
+static bool held_only_on_pruned(const struct events *ev, int i)
+{
+	long p = ev->acq_path[i], k;
+	bool changed = true;
+	char *in;
+
+	if (p < 0 || p >= ev->npaths)
+		return false;
+	in = calloc(ev->npaths, 1);
+	in[p] = 1;
+	while (changed) {
+		changed = false;
+		for (k = 0; k < ev->npaths; k++) {
+			const struct dpath *d = &ev->paths[k];
+
+			if (!in[k] && d->parent >= 0 && d->parent < ev->npaths && in[d->parent] &&
+			    (d->parent != p || d->fork_ev > ev->acq_idx[i])) {
+				in[k] = 1;
+				changed = true;
+			}
+		}
+	}
+	for (k = 0; k < ev->npaths; k++)
+		if (in[k] && strcmp(ev->paths[k].end, "pruned")) {
+			free(in);
+			return false;
+		}
+	free(in);
+	return true;
+}
+
 /* ---- the verifier's walk, as its level-2 log shows it ---- */
 
 struct seg {
@@ -589,6 +633,21 @@ static void walk_line(char *line, void *arg)
 	} else if (sscanf(line, "from %ld to %ld%63[^\n]", &x, &y, rest) >= 2) {
 		bool spec = strstr(rest, "speculative");
 		bool safe = len >= 6 && !strcmp(line + len - 6, ": safe");
+		struct seg *g = ws->cur;
+
+		/*
+		 * A return from a subprogram or callback prints "from EXIT to
+		 * RET" too (": safe" if pruned right there): X is the exit insn
+		 * just printed.  Not a pop.
+		 */
+		if (g && g->ninsn && g->insn[g->ninsn - 1] == x && get_op(ws->v, x) == 0x95) {
+			if (safe) {	/* pruned right where it returned */
+				strcpy(g->end, "pruned");
+				g->end_insn = y;
+				ws->cur = NULL;
+			}
+			return;
+		}
 
 		seg_close(ws->v, ws->cur);
 		ws->cur = seg_new(ws->w, false, x, y, spec);
@@ -792,11 +851,6 @@ static void check_prog(const char *obj, const char *name)
 	char skip[512], *log;
 	int ret = 0, err, i;
 
-	if (x && x->since[0] && kver_cmp(x->since) < 0) {
-		snprintf(skip, sizeof(skip), "needs kernel >= %s", x->since);
-		report(obj, name, &r, skip);
-		return;
-	}
 	for (;;) {
 		log = malloc(size);
 		if (!log) {
@@ -828,6 +882,24 @@ static void check_prog(const char *obj, const char *name)
 	if (ret == -ENOSPC) {
 		why(&r, "the level-%d log does not fit in %zu MB", log_level, size >> 20);
 		goto out;
+	}
+	/* a feature newer than this kernel: skip only if the log says it is missing */
+	if (x && x->since[0] && kver_cmp(x->since) < 0 && ret) {
+		const char *why_line = strstr(log, "wasn't resolved");
+
+		if (!why_line)
+			why_line = strstr(log, "unknown func");
+		if (why_line) {
+			const char *b = why_line;
+
+			while (b > log && b[-1] != '\n')
+				b--;
+			snprintf(skip, sizeof(skip), "needs kernel >= %s: %.*s", x->since,
+				 (int)strcspn(b, "\n"), b);
+			free(log);
+			report(obj, name, &r, skip);
+			return;
+		}
 	}
 	filter_lock(true);
 	if (!find_env(name, &env)) {
@@ -878,8 +950,9 @@ static void check_prog(const char *obj, const char *name)
 		int k = idset_find(&vl->refs, id), first;
 
 		if (k < 0) {
-			why(&r, "bpf_diag acquire id=%u insn=%d never in the log's refs=", id,
-			    ev->acq.insn[i]);
+			if (!held_only_on_pruned(ev, i))
+				why(&r, "bpf_diag acquire id=%u insn=%d never in the log's refs=", id,
+				    ev->acq.insn[i]);
 			continue;
 		}
 		first = vl->refs.insn[k];
@@ -956,7 +1029,8 @@ static void check_prog(const char *obj, const char *name)
 	if (!ret)
 		for (i = 0; i < ev->acq.n; i++)
 			if (idset_find(&ev->rel, ev->acq.id[i]) < 0 &&
-			    idset_find(&ev->drop, ev->acq.id[i]) < 0)
+			    idset_find(&ev->drop, ev->acq.id[i]) < 0 &&
+			    !held_only_on_pruned(ev, i))
 				why(&r, "accepted, but id %u is never released or dropped",
 				    ev->acq.id[i]);
 	printf("# %s: env=%ld verdict=%s acquires=%d releases=%d null_drops=%d leaks=%d locks=%d log_refs=%d log_leaks=%d with_src=%d paths=%d failing_path=%d\n",
