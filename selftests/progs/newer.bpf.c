@@ -43,9 +43,9 @@ extern int bpf_dynptr_file_discard(struct bpf_dynptr *dynptr) __weak __ksym;
  * A file dynptr is a child reference of its file.  Releasing the file
  * first: "Leaking reference ... Release it first."
  */
-// expect: file_parent_leak reject "Leaking reference" since=7.0
+// expect: file_parent_lk reject "Leaking reference" since=7.0
 SEC("lsm.s/file_open")
-int BPF_PROG(file_parent_leak, struct file *f)
+int BPF_PROG(file_parent_lk, struct file *f)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct bpf_dynptr d;
