@@ -23,6 +23,7 @@ struct bd_hook {
 	const char *why;	/* why not attached */
 	int err;
 	bool attached;
+	unsigned long __percpu *hits;	/* handler calls */
 	struct kprobe kp;
 	struct kretprobe rp;
 };

@@ -10,6 +10,7 @@
 #include <linux/kprobes.h>
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
+#include <linux/percpu.h>
 #include <linux/string.h>
 #include "bpf_diag.h"
 #include "capture.h"
@@ -76,6 +77,35 @@ static bool denied(const char *role)
 	return false;
 }
 
+/* Count every hit, then run the role's handler. */
+static int hook_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct bd_hook *h = container_of(kp, struct bd_hook, kp);
+
+	this_cpu_inc(*h->hits);
+	return h->pre(kp, regs);
+}
+
+static int hook_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct bd_hook *h = container_of(get_kretprobe(ri), struct bd_hook, rp);
+
+	this_cpu_inc(*h->hits);
+	return h->entry(ri, regs);
+}
+
+static unsigned long hook_hits(struct bd_hook *h)
+{
+	unsigned long n = 0;
+	int cpu;
+
+	if (!h->hits)
+		return 0;
+	for_each_possible_cpu(cpu)
+		n += *per_cpu_ptr(h->hits, cpu);
+	return n;
+}
+
 static void attach(struct bd_hook *h)
 {
 	const char * const *s;
@@ -92,13 +122,19 @@ static void attach(struct bd_hook *h)
 		return;
 	}
 	h->sym = *s;
+	h->hits = alloc_percpu(unsigned long);
+	if (!h->hits) {
+		h->err = -ENOMEM;
+		h->why = "no memory";
+		return;
+	}
 	if (h->pre) {
 		h->kp.symbol_name = h->sym;
-		h->kp.pre_handler = h->pre;
+		h->kp.pre_handler = hook_pre;
 		h->err = register_kprobe(&h->kp);
 	} else {
 		h->rp.kp.symbol_name = h->sym;
-		h->rp.entry_handler = h->entry;
+		h->rp.entry_handler = hook_entry;
 		h->rp.handler = h->ret;
 		h->rp.data_size = h->data;
 		h->rp.maxactive = 64;
@@ -132,7 +168,8 @@ void bpf_diag_hooks_show(struct seq_file *m)
 
 		seq_printf(m, "hook %s: ", h->role);
 		if (h->attached) {
-			seq_printf(m, "attached %s %s", h->pre ? "kprobe" : "kretprobe", h->sym);
+			seq_printf(m, "attached %s %s hits=%lu", h->pre ? "kprobe" : "kretprobe",
+				   h->sym, hook_hits(h));
 			missed += h->pre ? h->kp.nmissed : h->rp.nmissed + h->rp.kp.nmissed;
 		} else {
 			complete = false;
@@ -217,5 +254,9 @@ void bpf_diag_hooks_exit(void)
 		unregister_kprobes(kps, nk);
 	if (nr)
 		unregister_kretprobes(rps, nr);
+	for (i = 0; i < bd_nr_hooks; i++) {
+		free_percpu(bd_hooks[i].hits);
+		bd_hooks[i].hits = NULL;
+	}
 	bd_capture_exit();
 }

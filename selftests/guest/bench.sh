@@ -13,7 +13,7 @@ KO=/opt/bpf_diag/bpf_diag.ko
 R=/tmp/bench
 mkdir -p $R
 rm -f $R/*
-ROLES="acquire release slot_sync_copy slot_sync_free leak release_call null_check"
+ROLES="acquire release pop push slot_sync_free leak release_call null_check"
 
 measure() { # config-name
 	local o t=0 n
