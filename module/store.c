@@ -200,6 +200,29 @@ static void uncharge(struct bd_env *e, size_t n)
 	atomic_long_sub(n, &bd_cnt.bytes);
 }
 
+static_assert(offsetof(struct bd_chunk, next) == 0);
+static_assert(offsetof(struct bd_src_chunk, next) == 0);
+static_assert(offsetof(struct bd_path_chunk, next) == 0);
+
+/*
+ * A new chunk of @size bytes charged to @e, its leading next pointer
+ * NULL; NULL (nothing charged) when the store or the allocator is full.
+ */
+static void *new_chunk(struct bd_env *e, size_t size)
+{
+	void **c;
+
+	if (!charge(e, size))
+		return NULL;
+	c = kmalloc(size, GFP_ATOMIC | __GFP_NOWARN);
+	if (!c) {
+		uncharge(e, size);
+		return NULL;
+	}
+	*c = NULL;
+	return c;
+}
+
 static void drop_event(struct bd_env *e)
 {
 	e->dropped++;
@@ -215,14 +238,9 @@ void bd_env_add(struct bd_env *e, const struct bd_event *ev)
 	if (n >= bd_max_events)
 		return drop_event(e);
 	if (idx == 0) {
-		if (!charge(e, sizeof(*c)))
+		c = new_chunk(e, sizeof(*c));
+		if (!c)
 			return drop_event(e);
-		c = kmalloc_obj(*c, GFP_ATOMIC | __GFP_NOWARN);
-		if (!c) {
-			uncharge(e, sizeof(*c));
-			return drop_event(e);
-		}
-		c->next = NULL;
 		publish_chunk(e->tail ? &e->tail->next : &e->head, c);
 		e->tail = c;
 	}
@@ -303,14 +321,9 @@ u16 bd_env_src_add(struct bd_env *e, u32 pos, u32 linfo, const struct bd_src *sr
 		}
 	}
 	if (n % BD_SRC_CHUNK == 0) {
-		if (!charge(e, sizeof(*c)))
+		c = new_chunk(e, sizeof(*c));
+		if (!c)
 			goto drop;
-		c = kmalloc_obj(*c, GFP_ATOMIC | __GFP_NOWARN);
-		if (!c) {
-			uncharge(e, sizeof(*c));
-			goto drop;
-		}
-		c->next = NULL;
 		publish_src_chunk(e->src_tail ? &e->src_tail->next : &e->src_head, c);
 		e->src_tail = c;
 	}
@@ -348,14 +361,9 @@ u32 bd_env_path_new(struct bd_env *e, const struct bd_path *p)
 	if (n >= bd_max_paths)
 		goto drop;
 	if (n % BD_PATH_CHUNK == 0) {
-		if (!charge(e, sizeof(*c)))
+		c = new_chunk(e, sizeof(*c));
+		if (!c)
 			goto drop;
-		c = kmalloc_obj(*c, GFP_ATOMIC | __GFP_NOWARN);
-		if (!c) {
-			uncharge(e, sizeof(*c));
-			goto drop;
-		}
-		c->next = NULL;
 		publish_path_chunk(e->path_tail ? &e->path_tail->next : &e->path_head, c);
 		e->path_tail = c;
 	}
