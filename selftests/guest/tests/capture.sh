@@ -73,6 +73,12 @@ t_bounds() {
 	[ "$(kv events "$e")" = 2 ] || fail_msg "events=$(kv events "$e"), want 2: $e"
 	[ "$(kv dropped "$e")" = 1 ] || fail_msg "dropped=$(kv dropped "$e"), want 1: $e"
 	[ "$(counter events_dropped)" -gt 0 ] || fail_msg "no dropped events counted"
+	# the memory cap: old envs are evicted, the store stays under it
+	reload max_bytes=65536 || return 1
+	for n in 1 2 3 4 5 6 7 8; do bpf-diag-load $PROGS/paths.bpf.o >/dev/null; done
+	[ "$(counter bytes)" -le 65536 ] || fail_msg "bytes=$(counter bytes) > max_bytes"
+	[ "$(counter envs_evicted)" -gt 0 ] || fail_msg "no eviction under max_bytes"
+	grep -q "prog=pth_loop_ok" $D/envs || fail_msg "the newest env was not kept"
 	reload
 }
 
