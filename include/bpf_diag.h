@@ -62,6 +62,9 @@ enum bpf_diag_end {
 };
 
 #define BPF_DIAG_END_NAMES	{ "running", "exit", "pruned", "error", "unexplored" }
+
+/* dir= of a path: which side of a conditional jump it took */
+#define BPF_DIAG_DIR_NAMES	{ "-", "taken", "fallthrough" }
 #define BPF_DIAG_LOCK_NAMES	{ "-", "irq", "lock" }
 #define BPF_DIAG_KIND_NAMES	{ "acquire", "release", "null_drop", "leak", \
 				  "lock", "unlock" }

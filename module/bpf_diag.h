@@ -223,6 +223,8 @@ extern const struct file_operations bd_filter_fops;
 
 /* output.c */
 const char *bd_prog_type_name(u32 type);
+extern const char * const bd_kind_names[], * const bd_path_names[], * const bd_site_names[];
+extern const char * const bd_lock_names[], * const bd_end_names[], * const bd_dir_names[];
 void bd_put_word(struct seq_file *m, const char *s);
 extern const struct file_operations bd_envs_fops, bd_events_fops, bd_paths_fops;
 extern const struct file_operations bd_hist_fops;

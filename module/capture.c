@@ -320,6 +320,7 @@ static void path_push(struct bd_ctx *c, struct bpf_verifier_state *st, s32 insn,
 		.parent = c->cur_path, .fork_insn = prev, .start_insn = insn,
 		.end_insn = -1, .end = BPF_DIAG_END_RUNNING, .spec = spec,
 	};
+	s32 other = other_side(c->env, prev, insn);
 	struct bd_pending *t;
 
 	if (!c->rec)
@@ -330,7 +331,7 @@ static void path_push(struct bd_ctx *c, struct bpf_verifier_state *st, s32 insn,
 		c->rec->paths_broken = true;
 		return;
 	}
-	if (other_side(c->env, prev, insn) >= 0)
+	if (other >= 0)
 		p.dir = insn == prev + 1 ? BD_DIR_FALLTHROUGH : BD_DIR_TAKEN;
 	t->state = st;
 	t->path = bd_env_path_new(c->rec, &p);
@@ -339,7 +340,7 @@ static void path_push(struct bd_ctx *c, struct bpf_verifier_state *st, s32 insn,
 	t->fork_insn = prev;
 	t->start_insn = insn;
 	t->n_early = 0;
-	hist(c, BD_H_FORK, 0, prev, other_side(c->env, prev, insn), t->path);
+	hist(c, BD_H_FORK, 0, prev, other, t->path);
 }
 
 /* The verifier pops @st into its current state: the current path ended. */

@@ -51,12 +51,13 @@ static const char * const type_names[] = {
 	[BPF_PROG_TYPE_NETFILTER] = "netfilter",
 };
 
-static const char * const kind_names[] = BPF_DIAG_KIND_NAMES;
-static const char * const path_names[] = BPF_DIAG_PATH_NAMES;
-static const char * const site_names[] = BPF_DIAG_SITE_NAMES;
-static const char * const lock_names[] = BPF_DIAG_LOCK_NAMES;
-static const char * const end_names[] = BPF_DIAG_END_NAMES;
-static const char * const dir_names[] = { "-", "taken", "fallthrough" };
+/* The names the files print, shared with report.c. */
+const char * const bd_kind_names[] = BPF_DIAG_KIND_NAMES;
+const char * const bd_path_names[] = BPF_DIAG_PATH_NAMES;
+const char * const bd_site_names[] = BPF_DIAG_SITE_NAMES;
+const char * const bd_lock_names[] = BPF_DIAG_LOCK_NAMES;
+const char * const bd_end_names[] = BPF_DIAG_END_NAMES;
+const char * const bd_dir_names[] = BPF_DIAG_DIR_NAMES;
 
 /* One entry of a rejected env's failing path. */
 void bd_show_hist(struct seq_file *m, const struct bd_env *e, u32 i, const struct bd_hist *h)
@@ -82,7 +83,8 @@ void bd_show_path(struct seq_file *m, const struct bd_env *e, u32 id, const stru
 	else
 		seq_printf(m, "%u", p->parent);
 	seq_printf(m, " fork_insn=%d start_insn=%d dir=%s end=%s end_insn=%d pop=%u spec=%u fork_ev=%u\n",
-		   p->fork_insn, p->start_insn, dir_names[p->dir], end_names[READ_ONCE(p->end)],
+		   p->fork_insn, p->start_insn, bd_dir_names[p->dir],
+		   bd_end_names[READ_ONCE(p->end)],
 		   READ_ONCE(p->end_insn), READ_ONCE(p->pop_seq), p->spec, p->fork_ev);
 }
 
@@ -137,7 +139,7 @@ void bd_show_event(struct seq_file *m, const struct bd_env *e, u32 idx,
 	const struct bd_src *src;
 
 	seq_printf(m, "env=%llu idx=%u insn=%d kind=%s id=%u", e->seq, idx,
-		   ev->insn, kind_names[ev->kind], ev->id);
+		   ev->insn, bd_kind_names[ev->kind], ev->id);
 	switch (ev->kind) {
 	case BPF_DIAG_ACQUIRE:
 #ifdef BD_REFS_IN_VSTATE
@@ -145,14 +147,14 @@ void bd_show_event(struct seq_file *m, const struct bd_env *e, u32 idx,
 #endif
 		break;
 	case BPF_DIAG_RELEASE:
-		seq_printf(m, " release=%s", path_names[ev->how]);
+		seq_printf(m, " release=%s", bd_path_names[ev->how]);
 		break;
 	case BPF_DIAG_LEAK:
-		seq_printf(m, " alloc_insn=%u site=%s", ev->aux, site_names[ev->how]);
+		seq_printf(m, " alloc_insn=%u site=%s", ev->aux, bd_site_names[ev->how]);
 		break;
 	case BPF_DIAG_LOCK:
 	case BPF_DIAG_UNLOCK:
-		seq_printf(m, " type=%s", lock_names[ev->how]);
+		seq_printf(m, " type=%s", bd_lock_names[ev->how]);
 		break;
 	}
 	if (ev->path != BD_NO_PATH)
@@ -168,6 +170,8 @@ void bd_show_event(struct seq_file *m, const struct bd_env *e, u32 idx,
 
 /* ---- cursor over (env, event) ---- */
 
+enum { IT_ENVS, IT_EVENTS, IT_PATHS, IT_HIST };
+
 struct bd_iter {
 	struct bd_filter f;	/* the filter when the file was opened */
 	u64 ok_seq;		/* env seq whose match is cached in ok */
@@ -175,9 +179,7 @@ struct bd_iter {
 	loff_t pos;		/* position the cursor stands for */
 	u64 seq;		/* env seq at or after which to look */
 	u32 idx;		/* event index within that env */
-	bool events;		/* walk events, not envs */
-	bool paths;		/* walk path records */
-	bool hist;		/* walk the failing path's history */
+	int mode;		/* IT_*: what one line is */
 	struct bd_env *env;	/* current env, valid under bd_store_lock */
 	const struct bd_chunk *chunk;
 };
@@ -211,12 +213,12 @@ static void *it_settle(struct bd_iter *it)
 		if (!it_env_ok(it, e))
 			continue;
 		it->env = e;
-		if (it->hist) {
+		if (it->mode == IT_HIST) {
 			if (bd_finished(e) && e->err && it->idx < e->h_len)
 				return it;
 			goto next_env;
 		}
-		if (it->paths) {
+		if (it->mode == IT_PATHS) {
 			while (it->idx < READ_ONCE(e->nr_paths)) {
 				if (!(it->f.keys & BD_F_PATH) || it->idx == it->f.path)
 					return it;
@@ -224,7 +226,7 @@ static void *it_settle(struct bd_iter *it)
 			}
 			goto next_env;
 		}
-		if (!it->events)
+		if (it->mode == IT_ENVS)
 			return it;
 		while ((ev = bd_env_event(e, it->idx, &it->chunk))) {
 			if (bd_event_match(&it->f, ev))
@@ -241,7 +243,7 @@ next_env:
 
 static void it_advance(struct bd_iter *it)
 {
-	if (it->events || it->paths || it->hist) {
+	if (it->mode != IT_ENVS) {
 		it->idx++;
 	} else {
 		it->seq++;
@@ -289,21 +291,21 @@ static int it_show(struct seq_file *m, void *v)
 	struct bd_iter *it = v;
 	const struct bd_event *ev;
 
-	if (it->hist) {
+	if (it->mode == IT_HIST) {
 		const struct bd_hist *h = bd_hist_at(it->env, it->idx);
 
 		if (h)
 			bd_show_hist(m, it->env, it->idx, h);
 		return 0;
 	}
-	if (it->paths) {
+	if (it->mode == IT_PATHS) {
 		const struct bd_path *p = bd_env_path(it->env, it->idx);
 
 		if (p)
 			bd_show_path(m, it->env, it->idx, p);
 		return 0;
 	}
-	if (!it->events) {
+	if (it->mode == IT_ENVS) {
 		bd_show_env(m, it->env);
 		return 0;
 	}
@@ -317,15 +319,13 @@ static const struct seq_operations it_ops = {
 	.start = it_start, .next = it_next, .stop = it_stop, .show = it_show,
 };
 
-static int it_open(struct inode *inode, struct file *file, int what)
+static int it_open(struct inode *inode, struct file *file, int mode)
 {
 	struct bd_iter *it = __seq_open_private(file, &it_ops, sizeof(*it));
 
 	if (!it)
 		return -ENOMEM;
-	it->events = what == 1;
-	it->paths = what == 2;
-	it->hist = what == 3;
+	it->mode = mode;
 	it->ok_seq = U64_MAX;
 	bd_filter_get(&it->f);
 	return 0;
@@ -333,22 +333,22 @@ static int it_open(struct inode *inode, struct file *file, int what)
 
 static int envs_open(struct inode *inode, struct file *file)
 {
-	return it_open(inode, file, 0);
+	return it_open(inode, file, IT_ENVS);
 }
 
 static int events_open(struct inode *inode, struct file *file)
 {
-	return it_open(inode, file, 1);
+	return it_open(inode, file, IT_EVENTS);
 }
 
 static int paths_open(struct inode *inode, struct file *file)
 {
-	return it_open(inode, file, 2);
+	return it_open(inode, file, IT_PATHS);
 }
 
 static int hist_open(struct inode *inode, struct file *file)
 {
-	return it_open(inode, file, 3);
+	return it_open(inode, file, IT_HIST);
 }
 
 const struct file_operations bd_hist_fops = {

@@ -34,11 +34,6 @@ static const char * const site_text[] = {
 	[BPF_DIAG_SITE_UNKNOWN] = "at an unidentified place",
 };
 
-static const char * const kind_names[] = BPF_DIAG_KIND_NAMES;
-static const char * const path_names[] = BPF_DIAG_PATH_NAMES;
-static const char * const site_names[] = BPF_DIAG_SITE_NAMES;
-static const char * const lock_names[] = BPF_DIAG_LOCK_NAMES;
-
 struct bd_snap {
 	struct bd_filter f;
 	bool json;
@@ -194,15 +189,13 @@ static void show_event_line(struct seq_file *m, const struct bd_snap *s,
 		break;
 	case BPF_DIAG_LOCK:
 	case BPF_DIAG_UNLOCK:
-		seq_printf(m, "%s state %s (id=%u)", lock_names[ev->how],
+		seq_printf(m, "%s state %s (id=%u)", bd_lock_names[ev->how],
 			   ev->kind == BPF_DIAG_LOCK ? "taken" : "given back", ev->id);
 		break;
 	}
 	seq_printf(m, "\n%s  at ", indent);
 	put_src(m, s, ev, ev->insn, ev->src);
 }
-
-static const char * const end_names[] = BPF_DIAG_END_NAMES;
 
 static bool shown(const struct bd_snap *s, const struct bd_event *ev)
 {
@@ -226,7 +219,7 @@ static void put_path(struct seq_file *m, const struct bd_snap *s, u32 id)
 	else
 		seq_printf(m, " (from insn %d to %d, queued by path %u", p->fork_insn,
 			   p->start_insn, p->parent);
-	seq_printf(m, ", %s", end_names[p->end]);
+	seq_printf(m, ", %s", bd_end_names[p->end]);
 	if (p->end != BPF_DIAG_END_UNEXPLORED && p->end != BPF_DIAG_END_RUNNING)
 		seq_printf(m, " at insn %d", p->end_insn);
 	seq_putc(m, ')');
@@ -463,8 +456,6 @@ static void json_src(struct seq_file *m, const struct bd_snap *s, u16 idx)
 	seq_putc(m, '}');
 }
 
-static const char * const dir_names[] = { "-", "taken", "fallthrough" };
-
 static void show_json(struct seq_file *m, struct bd_snap *s, bool first_env)
 {
 	const struct bd_event *ev;
@@ -490,7 +481,8 @@ static void show_json(struct seq_file *m, struct bd_snap *s, bool first_env)
 		if (!shown(s, ev))
 			continue;
 		seq_printf(m, "%s\n  {\"idx\":%u,\"insn\":%d,\"kind\":\"%s\",\"id\":%u,\"depth\":%u",
-			   first ? "" : ",", i, ev->insn, kind_names[ev->kind], ev->id, ev->depth);
+			   first ? "" : ",", i, ev->insn, bd_kind_names[ev->kind], ev->id,
+			   ev->depth);
 		first = false;
 		if (ev->path != BD_NO_PATH)
 			seq_printf(m, ",\"path\":%u", ev->path);
@@ -501,15 +493,15 @@ static void show_json(struct seq_file *m, struct bd_snap *s, bool first_env)
 			seq_printf(m, ",\"parent\":%u", ev->aux);
 			break;
 		case BPF_DIAG_RELEASE:
-			seq_printf(m, ",\"release\":\"%s\"", path_names[ev->how]);
+			seq_printf(m, ",\"release\":\"%s\"", bd_path_names[ev->how]);
 			break;
 		case BPF_DIAG_LEAK:
 			seq_printf(m, ",\"alloc_insn\":%u,\"site\":\"%s\"", ev->aux,
-				   site_names[ev->how]);
+				   bd_site_names[ev->how]);
 			break;
 		case BPF_DIAG_LOCK:
 		case BPF_DIAG_UNLOCK:
-			seq_printf(m, ",\"type\":\"%s\"", lock_names[ev->how]);
+			seq_printf(m, ",\"type\":\"%s\"", bd_lock_names[ev->how]);
 			break;
 		}
 		seq_puts(m, ",\"src\":");
@@ -528,7 +520,7 @@ static void show_json(struct seq_file *m, struct bd_snap *s, bool first_env)
 		else
 			seq_printf(m, "%u", p->parent);
 		seq_printf(m, ",\"fork_insn\":%d,\"start_insn\":%d,\"dir\":\"%s\",\"end\":\"%s\",\"end_insn\":%d,\"pop\":%u,\"spec\":%s,\"fork_ev\":%u}",
-			   p->fork_insn, p->start_insn, dir_names[p->dir], end_names[p->end],
+			   p->fork_insn, p->start_insn, bd_dir_names[p->dir], bd_end_names[p->end],
 			   p->end_insn, p->pop_seq, p->spec ? "true" : "false", p->fork_ev);
 	}
 	seq_puts(m, "],\"failing_path\":");
