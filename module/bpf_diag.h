@@ -10,6 +10,38 @@
 #include <bpf_diag.h>
 #include "compat.h"
 
+/*
+ * Memory.  Handlers run in kprobe context, with preemption off: on
+ * PREEMPT_RT not even the slab allocator may be called there.  Every byte
+ * the handlers use is a page of bd_pool (pool.c), filled and trimmed by a
+ * worker in process context; taking a page or giving pages back is O(1)
+ * under bd_lock.  A page's first word links it to its env's chain (freed
+ * in one splice) or to the pool's free list.
+ */
+#define BD_PAGE_DATA	(PAGE_SIZE - sizeof(void *))
+struct bd_page {
+	struct bd_page *next;
+	u8 data[BD_PAGE_DATA];
+};
+
+/*
+ * A chunked array of fixed-size records, indexed in O(1): up to
+ * BD_VEC_DIRS directory pages of BD_DIR_SLOTS record pages each.  The
+ * writer publishes each page before the count that covers it, so readers
+ * that loaded the count with acquire semantics see every record below it.
+ */
+#define BD_DIR_SLOTS	(BD_PAGE_DATA / sizeof(void *))
+#define BD_VEC_DIRS	32
+struct bd_vec {
+	u16 size;			/* bytes per record */
+	u16 per;			/* records per page */
+	u32 pages;			/* record pages allocated (writer only) */
+	struct bd_page *dir[BD_VEC_DIRS];
+};
+
+/* Records a vec of @size-byte records can ever hold. */
+#define BD_VEC_MAX(size)	((u32)BD_VEC_DIRS * BD_DIR_SLOTS * (BD_PAGE_DATA / (size)))
+
 /* One recorded event; see include/bpf_diag.h for the names. */
 struct bd_event {
 	s32 insn;	/* instruction index (env->insn_idx or alloc insn) */
@@ -23,11 +55,14 @@ struct bd_event {
 };
 
 #define BD_NO_PATH	U32_MAX
+#define BD_NO_EVENT	U32_MAX
 
 /*
  * One path of the verifier's walk.  A path starts at the start of a
- * subprogram verification (a root) or where push_stack() queued a branch,
- * and ends at the main exit, when pruned, at an error, or never runs.
+ * subprogram verification (a root), where push_stack() queued a branch, or
+ * (async) where a state bpf_diag did not see queued was popped (an async
+ * callback's walk, queued by the inlined push_async_cb()); it ends at the
+ * main exit, when pruned, at an error, or never runs.
  */
 struct bd_path {
 	u32 parent;		/* path it forked from, BD_NO_PATH for a root */
@@ -39,15 +74,10 @@ struct bd_path {
 	u8 end;			/* enum bpf_diag_end */
 	u8 spec;		/* a speculative path */
 	u8 dir;			/* BD_DIR_*: which side of a conditional jump */
+	u8 async;		/* queued where bpf_diag could not see it */
 };
 
 enum { BD_DIR_NONE, BD_DIR_TAKEN, BD_DIR_FALLTHROUGH };
-
-#define BD_PATH_CHUNK	((4096 - sizeof(void *)) / sizeof(struct bd_path))
-struct bd_path_chunk {
-	struct bd_path_chunk *next;
-	struct bd_path p[BD_PATH_CHUNK];
-};
 
 /*
  * The history of the path being verified, kept as a stack: a pop cuts it
@@ -59,15 +89,12 @@ enum { BD_H_EVENT, BD_H_FORK, BD_H_RESUME };
 struct bd_hist {
 	u8 type;		/* BD_H_* */
 	u16 src;		/* FORK/RESUME: source line of the branch insn */
-	u32 ev;			/* EVENT: event index (BD_NO_PATH if dropped) */
+	u32 ev;			/* EVENT: event index (BD_NO_EVENT if dropped) */
 	s32 from, to;		/* FORK/RESUME: branch insn and where this path went */
 	u32 other;		/* FORK: path queued for the other side; RESUME: this path */
 };
 
-#define BD_HIST_CHUNK	(4096 / sizeof(struct bd_hist))
-
 #define BD_NO_SRC	0xffff
-#define BD_CHUNK_EVENTS	((4096 - sizeof(void *)) / sizeof(struct bd_event))
 
 /*
  * One line-info record of the program (what the verifier prints as
@@ -79,24 +106,18 @@ struct bd_src {
 	u32 linfo;		/* index in prog->aux->linfo */
 	u32 insn_off;		/* first insn it covers */
 	u32 line, col;
+	u16 next;		/* next record in the same hash bucket */
 	char file[BD_SRC_FILE];	/* base name, as the verifier prints it */
 	char text[BD_SRC_TEXT];	/* leading white space stripped */
 };
 
-#define BD_SRC_CHUNK	16
-struct bd_src_chunk {
-	struct bd_src_chunk *next;
-	struct bd_src s[BD_SRC_CHUNK];
-};
+#define BD_SRC_HASH_BITS	8
 
-struct bd_chunk {
-	struct bd_chunk *next;
-	struct bd_event ev[BD_CHUNK_EVENTS];
-};
-
-/* One verification: one bpf_check() call. */
+/* One verification: one bpf_check() call.  Lives in its own page. */
 struct bd_env {
 	struct list_head node;		/* store list, oldest first */
+	int refs;			/* the list's and readers'; bd_lock */
+	bool linked;			/* on the store list; bd_lock */
 	u64 seq;			/* env= */
 	char prog[BPF_OBJ_NAME_LEN];
 	char comm[TASK_COMM_LEN];
@@ -107,26 +128,29 @@ struct bd_env {
 	u64 start_ns, end_ns;
 	int err;			/* bpf_check's return value */
 	bool finished;
-	u32 nr_events;			/* published with release semantics */
-	u32 dropped;			/* events past max_events or max_bytes */
-	struct bd_chunk *head, *tail;
-	size_t bytes;			/* memory charged to the store */
-	/* source lines: sorted linfo indexes (writer only) and the records */
-	u32 nr_src;			/* published like nr_events */
-	u32 src_dropped;		/* lines past max_lines */
+	bool has_leak;			/* a leak event was recorded */
+	/* every page of the env, this one first; freed in one splice */
+	struct bd_page *pg_head, *pg_tail;
+	u32 nr_pages;
+	/* events: published with release semantics */
+	u32 nr_events;
+	u32 dropped;			/* events past max_events, max_bytes or memory */
+	struct bd_vec ev;
+	/* source lines: published like events */
+	u32 nr_src;
+	u32 src_dropped;		/* lines past max_lines, max_bytes or memory */
 	bool no_linfo;			/* the program has no BTF line info */
-	u32 *src_idx;			/* src_idx[i]: linfo of src slot order[i] */
-	u16 *src_order;
-	struct bd_src_chunk *src_head, *src_tail;
+	u16 src_hash[1 << BD_SRC_HASH_BITS];
+	struct bd_vec src;
 	/* paths: published like events */
 	u32 nr_paths;
 	u32 paths_dropped;		/* past max_paths (still tracked for the history) */
-	struct bd_path_chunk *path_head, *path_tail;
 	bool paths_broken;		/* the walk could not be followed (see status) */
+	struct bd_vec paths;
 	/* history of the current path; read only once the env is finished */
 	u32 h_len;
-	u32 h_lost;			/* entries past max_history on the current path */
-	struct bd_hist **hist;		/* max_history / BD_HIST_CHUNK chunks */
+	u32 h_lost;			/* entries lost on the failing path */
+	struct bd_vec hist;
 };
 
 /* Events below this count are complete. */
@@ -136,6 +160,13 @@ static inline u32 bd_nr_events(const struct bd_env *e)
 	return smp_load_acquire(&e->nr_events);
 }
 
+/* Paths below this count are recorded (their end fields still change). */
+static inline u32 bd_nr_paths(const struct bd_env *e)
+{
+	/* pairs with the smp_store_release() in bd_env_path_new() */
+	return smp_load_acquire(&e->nr_paths);
+}
+
 /* A finished env is never written again. */
 static inline bool bd_finished(const struct bd_env *e)
 {
@@ -143,51 +174,74 @@ static inline bool bd_finished(const struct bd_env *e)
 	return smp_load_acquire(&e->finished);
 }
 
-/* store.c */
-extern raw_spinlock_t bd_store_lock;
-extern struct list_head bd_store;
-extern unsigned int bd_max_envs, bd_max_events, bd_max_lines;
-extern unsigned int bd_max_paths, bd_max_history;
-extern unsigned long bd_max_bytes;
-
+/* pool.c: pages, the one lock, and what it costs */
 struct bd_counters {
 	atomic64_t envs;		/* bpf_check calls recorded */
-	atomic64_t envs_dropped;	/* not recorded: store full of active envs */
+	atomic64_t envs_dropped;	/* not recorded: no room, or too many at once */
 	atomic64_t envs_evicted;	/* finished envs evicted for room */
+	atomic64_t envs_cleared;	/* finished envs forgotten by "clear" */
 	atomic64_t events;		/* events recorded */
-	atomic64_t events_dropped;	/* past max_events / max_bytes */
+	atomic64_t events_dropped;	/* past max_events / max_bytes / memory */
+	atomic64_t alloc_failed;	/* a page was needed and the pool had none */
 	atomic64_t untracked;		/* hook hits in a task with no record */
 	atomic64_t unresolved;		/* acquire slots that could not be read */
 	atomic64_t lock_irq;		/* lock/IRQ states seen (not owned refs) */
-	atomic64_t path_desync;		/* pops of states bpf_diag did not see queued */
+	atomic64_t async_pops;		/* pops of states bpf_diag did not see queued */
 	atomic64_t missed;		/* filled in from the kprobes' nmissed */
-	atomic_long_t bytes;		/* memory in use */
+	atomic_long_t bytes;		/* pages in use, in bytes */
+	atomic_long_t bytes_peak;
+	atomic64_t lock_max_ns;		/* longest bd_lock hold, IRQs off */
 };
 
 extern struct bd_counters bd_cnt;
 
+unsigned long bd_lock(void);
+void bd_unlock(unsigned long flags);
+struct bd_page *bd_page_get(struct bd_env *e);
+void bd_page_put(struct bd_page *p);
+void bd_pages_put_locked(struct bd_page *head, struct bd_page *tail, u32 n);
+unsigned int bd_pool_free_pages(void);
+void *bd_lock_max_site(void);
+#define BD_LOCK_HIST	5
+unsigned long bd_lock_hist(int i);
+int bd_pool_init(void);
+void bd_pool_exit(void);
+void bd_pool_debugfs(struct dentry *dir);
+
+/* store.c */
+extern struct list_head bd_store;
+extern unsigned int bd_max_envs, bd_max_events, bd_max_lines;
+extern unsigned int bd_max_paths, bd_max_history;
+extern unsigned long bd_max_bytes;
+void bd_params_check(void);
+void bd_params_show(struct seq_file *m);
+
+bool bd_evict_locked(void);
 struct bd_env *bd_env_new(struct bpf_prog *prog);
 void bd_env_finish(struct bd_env *e, int err);
-void bd_env_add(struct bd_env *e, const struct bd_event *ev);
+bool bd_env_add(struct bd_env *e, const struct bd_event *ev);
 void bd_store_clear(void);
+void bd_store_exit(void);
+void bd_env_put(struct bd_env *e);
+struct bd_env *bd_env_next(struct bd_env *cur, u64 seq, bool newest_first);
+const void *bd_vec_at(const struct bd_vec *v, u32 i);
+const struct bd_event *bd_env_event(const struct bd_env *e, u32 idx);
 u32 bd_env_path_new(struct bd_env *e, const struct bd_path *p);
 struct bd_path *bd_env_path(const struct bd_env *e, u32 id);
 void bd_hist_truncate(struct bd_env *e, u32 len);
 void bd_hist_add(struct bd_env *e, const struct bd_hist *h);
 const struct bd_hist *bd_hist_at(const struct bd_env *e, u32 i);
-u16 bd_env_src_find(const struct bd_env *e, u32 linfo, u32 *pos);
-u16 bd_env_src_add(struct bd_env *e, u32 pos, u32 linfo, const struct bd_src *src);
+u16 bd_env_src_find(const struct bd_env *e, u32 linfo);
+u16 bd_env_src_add(struct bd_env *e, const struct bd_src *src);
 const struct bd_src *bd_env_src_at(const struct bd_env *e, u16 idx);
-const struct bd_event *bd_env_event(const struct bd_env *e, u32 idx,
-				    const struct bd_chunk **cur);
 const char *bd_verdict(const struct bd_env *e);
 void bd_show_env(struct seq_file *m, const struct bd_env *e);
 void bd_show_event(struct seq_file *m, const struct bd_env *e, u32 idx,
 		   const struct bd_event *ev);
-void bd_store_exit(void);
 
 /* capture.c */
-int bd_capture_init(void);
+void bd_capture_init(void);
+void bd_capture_stop(void);
 void bd_capture_exit(void);
 
 /* hooks.c */

@@ -4,10 +4,13 @@
  * bookkeeping into events.
  *
  * Every handler runs in the task that is verifying (bpf_check() is
- * synchronous), in kprobe context: no sleeping, no GFP_KERNEL, no lock
- * but the store's short one.  The task finds its own context in a small
- * table (bd_active); only that task writes its entry.  The kernel's env is
- * read only between do_check_common() and bpf_check()'s return.
+ * synchronous), in kprobe context: no sleeping, no allocator (pages come
+ * from bd_pool), no lock but bd_lock's short sections.  The task finds its
+ * own context in a small table (bd_active); only that task writes its
+ * entry.  The kernel's env is read only between do_check_common() and
+ * bpf_check()'s return.  At unload, bd_capture_stop() turns every handler
+ * into a no-op and waits for those running before any probe goes, so a
+ * context is never used after its bpf_check() returned unseen.
  *
  * What is hooked, and why, per kernel layout:
  *
@@ -41,6 +44,7 @@
 
 #include <linux/bpf_verifier.h>
 #include <linux/btf.h>
+#include <linux/hash.h>
 #include <linux/kprobes.h>
 #include <linux/ptrace.h>
 #include "bpf_diag.h"
@@ -48,7 +52,8 @@
 
 /* BD_REFS_IN_VSTATE is set by Kbuild from the kernel's bpf_verifier.h. */
 
-#define BD_MAX_ACTIVE	64	/* concurrent verifications tracked */
+#define BD_MAX_ACTIVE_BITS	6
+#define BD_MAX_ACTIVE	BIT(BD_MAX_ACTIVE_BITS)	/* concurrent verifications tracked */
 #define BD_MAX_LEAKS	32	/* leaked refs noted per leak check */
 
 /* A branch push_stack() queued, not yet popped. */
@@ -59,14 +64,18 @@ struct bd_pending {
 	s32 fork_insn, start_insn;
 	u32 early[2];				/* events in it before it runs */
 	u8 n_early;
+	u8 early_lost;				/* more than early[] holds */
 };
 
-#define BD_PEND_CHUNK ((4096 - 2 * sizeof(void *)) / sizeof(struct bd_pending))
+/* A page of the pending stack (a bd_page: its first word is the link). */
+#define BD_PEND_CHUNK ((sizeof(struct bd_page) - 2 * sizeof(void *)) / sizeof(struct bd_pending))
 struct bd_pend_chunk {
 	struct bd_pend_chunk *prev;
 	unsigned long n;
 	struct bd_pending e[BD_PEND_CHUNK];
 };
+
+static_assert(sizeof(struct bd_pend_chunk) <= sizeof(struct bd_page));
 
 struct bd_ctx {
 	struct task_struct *task;	/* owner; NULL when free */
@@ -100,19 +109,52 @@ struct bd_ctx {
 static struct bd_ctx bd_active[BD_MAX_ACTIVE];
 static atomic_t bd_nr_active = ATOMIC_INIT(0);
 static atomic_t bd_nr_pending = ATOMIC_INIT(0);
+static bool bd_stopping;
 bool bd_recording = true;
 
+/* Per-call data of the kretprobes: the context, and what entry saw. */
+struct bd_ri {
+	struct bd_ctx *c;
+	s32 a, b;		/* arguments the return handler needs */
+	u8 flag;
+};
+
+static struct bd_ri *ri_data(struct kretprobe_instance *ri)
+{
+	return (struct bd_ri *)ri->data;
+}
+
+NOKPROBE_SYMBOL(ri_data);
+
+/* The context of a verification whose return handler runs now, or NULL. */
+static struct bd_ctx *ri_ctx(struct kretprobe_instance *ri)
+{
+	return READ_ONCE(bd_stopping) ? NULL : ri_data(ri)->c;
+}
+
+NOKPROBE_SYMBOL(ri_ctx);
+
+static u32 ctx_hash(void)
+{
+	return hash_ptr(current, BD_MAX_ACTIVE_BITS);
+}
+
+NOKPROBE_SYMBOL(ctx_hash);
+
+/* The context of the current task's verification, or NULL. */
 static struct bd_ctx *ctx_get(void)
 {
-	int i;
+	u32 i, k;
 
-	if (!atomic_read(&bd_nr_active))
+	if (!atomic_read(&bd_nr_active) || READ_ONCE(bd_stopping))
 		return NULL;
-	for (i = 0; i < BD_MAX_ACTIVE; i++)
-		if (READ_ONCE(bd_active[i].task) == current)
-			return &bd_active[i];
+	for (i = 0, k = ctx_hash(); i < BD_MAX_ACTIVE; i++, k = (k + 1) % BD_MAX_ACTIVE)
+		if (READ_ONCE(bd_active[k].task) == current)
+			return &bd_active[k];
 	return NULL;
 }
+
+NOKPROBE_SYMBOL(ctx_get);
 
 /* The task's context, once do_check_common() has bound the env. */
 static struct bd_ctx *ctx_env(void)
@@ -125,6 +167,8 @@ static struct bd_ctx *ctx_env(void)
 		atomic64_inc(&bd_cnt.untracked);
 	return NULL;
 }
+
+NOKPROBE_SYMBOL(ctx_env);
 
 /* btf_name_by_offset() is not exported; resolved at load time. */
 static const char *(*bd_btf_name)(const struct btf *btf, u32 offset);
@@ -140,6 +184,8 @@ static void copy_str(char *dst, const char *src, size_t len)
 		strscpy(dst + len - 4, "...", 4);
 }
 
+NOKPROBE_SYMBOL(copy_str);
+
 /*
  * The program's line-info record covering @insn, as the verifier finds it
  * for its "; TEXT @ FILE:LINE" annotations, copied into the env's record.
@@ -148,7 +194,7 @@ static u16 src_of(struct bd_ctx *c, s32 insn)
 {
 	struct bpf_prog *prog = c->env->prog;
 	const struct bpf_line_info *li = prog->aux->linfo;
-	u32 n = prog->aux->nr_linfo, l = 0, r, m, pos;
+	u32 n = prog->aux->nr_linfo, l = 0, r, m;
 	struct bd_src s = {};
 	const char *p;
 	u16 slot;
@@ -168,7 +214,7 @@ static u16 src_of(struct bd_ctx *c, s32 insn)
 	}
 	if (li[l].insn_off > insn)
 		return BD_NO_SRC;
-	slot = bd_env_src_find(c->rec, l, &pos);
+	slot = bd_env_src_find(c->rec, l);
 	if (slot != BD_NO_SRC)
 		return slot;
 	s.linfo = l;
@@ -179,13 +225,17 @@ static u16 src_of(struct bd_ctx *c, s32 insn)
 	copy_str(s.file, p ? kbasename(p) : "", sizeof(s.file));
 	p = bd_btf_name(prog->aux->btf, li[l].line_off);
 	copy_str(s.text, p ? skip_spaces(p) : "", sizeof(s.text));
-	return bd_env_src_add(c->rec, pos, l, &s);
+	return bd_env_src_add(c->rec, &s);
 }
+
+NOKPROBE_SYMBOL(src_of);
 
 static u16 depth(struct bd_ctx *c)
 {
 	return min_t(int, c->env->stack_size, U16_MAX);
 }
+
+NOKPROBE_SYMBOL(depth);
 
 static void acq_resolve(struct bd_ctx *c);
 
@@ -196,6 +246,8 @@ static struct bd_pending *pend_top(struct bd_ctx *c)
 	return c->pend && c->pend->n ? &c->pend->e[c->pend->n - 1] : NULL;
 }
 
+NOKPROBE_SYMBOL(pend_top);
+
 static struct bd_pending *pend_push(struct bd_ctx *c)
 {
 	struct bd_pend_chunk *ch = c->pend;
@@ -205,7 +257,7 @@ static struct bd_pending *pend_push(struct bd_ctx *c)
 		if (ch)
 			c->spare = NULL;
 		else
-			ch = kmalloc_obj(*ch, GFP_ATOMIC | __GFP_NOWARN);
+			ch = (struct bd_pend_chunk *)bd_page_get(NULL);
 		if (!ch)
 			return NULL;
 		ch->prev = c->pend;
@@ -215,6 +267,8 @@ static struct bd_pending *pend_push(struct bd_ctx *c)
 	return &ch->e[ch->n++];
 }
 
+NOKPROBE_SYMBOL(pend_push);
+
 static void pend_pop(struct bd_ctx *c)
 {
 	struct bd_pend_chunk *ch = c->pend;
@@ -222,9 +276,12 @@ static void pend_pop(struct bd_ctx *c)
 	if (!ch || !ch->n || --ch->n || !ch->prev)
 		return;
 	c->pend = ch->prev;
-	kfree(c->spare);
+	if (c->spare)
+		bd_page_put((struct bd_page *)c->spare);
 	c->spare = ch;
 }
+
+NOKPROBE_SYMBOL(pend_pop);
 
 /* Queued branches that never ran; the stack is emptied. */
 static void pend_abandon(struct bd_ctx *c)
@@ -240,19 +297,24 @@ static void pend_abandon(struct bd_ctx *c)
 	}
 }
 
+NOKPROBE_SYMBOL(pend_abandon);
+
 static void pend_free(struct bd_ctx *c)
 {
 	struct bd_pend_chunk *ch = c->pend, *prev;
 
 	while (ch) {
 		prev = ch->prev;
-		kfree(ch);
+		bd_page_put((struct bd_page *)ch);
 		ch = prev;
 	}
-	kfree(c->spare);
+	if (c->spare)
+		bd_page_put((struct bd_page *)c->spare);
 	c->pend = NULL;
 	c->spare = NULL;
 }
+
+NOKPROBE_SYMBOL(pend_free);
 
 static u16 src_of(struct bd_ctx *c, s32 insn);
 
@@ -266,6 +328,8 @@ static void hist(struct bd_ctx *c, u8 type, u32 ev, s32 from, s32 to, u32 other)
 		bd_hist_add(c->rec, &h);
 }
 
+NOKPROBE_SYMBOL(hist);
+
 static void path_end(struct bd_ctx *c, u8 end)
 {
 	struct bd_path *p = c->rec ? bd_env_path(c->rec, c->cur_path) : NULL;
@@ -275,6 +339,8 @@ static void path_end(struct bd_ctx *c, u8 end)
 	WRITE_ONCE(p->end_insn, c->env->insn_idx);
 	WRITE_ONCE(p->end, end);
 }
+
+NOKPROBE_SYMBOL(path_end);
 
 /* do_check_common() starts a subprogram's walk at @start. */
 static void path_root(struct bd_ctx *c, s32 start)
@@ -295,6 +361,8 @@ static void path_root(struct bd_ctx *c, s32 start)
 	c->rec->h_lost = 0;
 }
 
+NOKPROBE_SYMBOL(path_root);
+
 /* Where the current path goes at @fork when push_stack queued @queued. */
 static s32 other_side(struct bpf_verifier_env *env, s32 fork, s32 queued)
 {
@@ -311,6 +379,8 @@ static s32 other_side(struct bpf_verifier_env *env, s32 fork, s32 queued)
 		return -1;
 	return queued == fork + 1 ? fork + insn->off + 1 : fork + 1;
 }
+
+NOKPROBE_SYMBOL(other_side);
 
 /* push_stack() queued @st, to resume at @insn, forked at @prev. */
 static void path_push(struct bd_ctx *c, struct bpf_verifier_state *st, s32 insn,
@@ -340,8 +410,59 @@ static void path_push(struct bd_ctx *c, struct bpf_verifier_state *st, s32 insn,
 	t->fork_insn = prev;
 	t->start_insn = insn;
 	t->n_early = 0;
+	t->early_lost = 0;
 	hist(c, BD_H_FORK, 0, prev, other, t->path);
 }
+
+NOKPROBE_SYMBOL(path_push);
+
+/*
+ * pop_stack() copies the queued state, the first member of a struct
+ * bpf_verifier_stack_elem (private to verifier.c), into cur_state; the
+ * elem's insn_idx and prev_insn_idx follow it.  Their offsets are checked
+ * against the running kernel's BTF at load time; 0 if they could not be.
+ */
+static u32 elem_insn_ofs, elem_prev_ofs;
+
+static void elem_insns(struct bpf_verifier_state *st, s32 *insn, s32 *prev)
+{
+	*insn = -1;
+	*prev = -1;
+	if (!elem_insn_ofs)
+		return;
+	*insn = *(int *)((char *)st + elem_insn_ofs);
+	*prev = *(int *)((char *)st + elem_prev_ofs);
+}
+
+NOKPROBE_SYMBOL(elem_insns);
+
+/*
+ * A pop of a state bpf_diag did not see queued: an async callback's walk,
+ * which the inlined push_async_cb() queues on the same stack.  It is the
+ * newest entry there, so every branch bpf_diag saw queued is still
+ * pending: the stack stays, and the callback's walk is a path of its own,
+ * whose history starts where the newest pending branch was queued.
+ */
+static void path_async(struct bd_ctx *c, struct bpf_verifier_state *st, struct bd_pending *t)
+{
+	struct bd_path p = {
+		.parent = BD_NO_PATH, .end_insn = -1, .end = BPF_DIAG_END_RUNNING,
+		.async = 1,
+	};
+
+	atomic64_inc(&bd_cnt.async_pops);
+	elem_insns(st, &p.start_insn, &p.fork_insn);
+	if (p.start_insn < 0)
+		c->rec->paths_broken = true;
+	p.fork_ev = c->rec->nr_events;
+	p.pop_seq = ++c->pop_seq;
+	c->cur_path = bd_env_path_new(c->rec, &p);
+	bd_hist_truncate(c->rec, t ? t->h_len : 0);
+	c->rec->h_lost = t ? t->h_lost : 0;
+	hist(c, BD_H_RESUME, 0, p.fork_insn, p.start_insn, c->cur_path);
+}
+
+NOKPROBE_SYMBOL(path_async);
 
 /* The verifier pops @st into its current state: the current path ended. */
 static void path_pop(struct bd_ctx *c, struct bpf_verifier_state *st)
@@ -352,16 +473,12 @@ static void path_pop(struct bd_ctx *c, struct bpf_verifier_state *st)
 
 	if (!c->rec)
 		return;
-	if (!t || t->state != st) {
-		/* queued by a function bpf_diag does not hook (async callbacks) */
-		atomic64_inc(&bd_cnt.path_desync);
-		c->rec->paths_broken = true;
-		path_end(c, c->exit_seen ? BPF_DIAG_END_EXIT : BPF_DIAG_END_PRUNED);
-		path_root(c, c->env->insn_idx);
-		return;
-	}
 	path_end(c, c->exit_seen ? BPF_DIAG_END_EXIT : BPF_DIAG_END_PRUNED);
 	c->exit_seen = false;
+	if (!t || t->state != st) {
+		path_async(c, st, t);
+		return;
+	}
 	c->cur_path = t->path;
 	p = bd_env_path(c->rec, t->path);
 	if (p)
@@ -371,8 +488,11 @@ static void path_pop(struct bd_ctx *c, struct bpf_verifier_state *st)
 	hist(c, BD_H_RESUME, 0, t->fork_insn, t->start_insn, t->path);
 	for (i = 0; i < t->n_early; i++)
 		hist(c, BD_H_EVENT, t->early[i], 0, 0, 0);
+	c->rec->h_lost += t->early_lost;
 	pend_pop(c);
 }
+
+NOKPROBE_SYMBOL(path_pop);
 
 /*
  * Record @ev, which happened in verifier state @st (NULL: the current one).
@@ -383,18 +503,23 @@ static void add_event(struct bd_ctx *c, struct bd_event *ev, struct bpf_verifier
 {
 	struct bd_pending *t = pend_top(c);
 	u32 idx = c->rec->nr_events;
+	bool added;
 
 	ev->path = c->cur_path;
 	if (st && st != c->env->cur_state && t && t->state == st) {
 		ev->path = t->path;
+		added = bd_env_add(c->rec, ev);
 		if (t->n_early < ARRAY_SIZE(t->early))
-			t->early[t->n_early++] = idx;
-		bd_env_add(c->rec, ev);
+			t->early[t->n_early++] = added ? idx : BD_NO_EVENT;
+		else
+			t->early_lost++;
 		return;
 	}
-	bd_env_add(c->rec, ev);
-	hist(c, BD_H_EVENT, c->rec->nr_events > idx ? idx : BD_NO_PATH, 0, 0, 0);
+	added = bd_env_add(c->rec, ev);
+	hist(c, BD_H_EVENT, added ? idx : BD_NO_EVENT, 0, 0, 0);
 }
+
+NOKPROBE_SYMBOL(add_event);
 
 static void emit_in(struct bd_ctx *c, struct bpf_verifier_state *st, u8 kind, s32 insn,
 		    u32 id, u32 aux, u8 how)
@@ -412,10 +537,14 @@ static void emit_in(struct bd_ctx *c, struct bpf_verifier_state *st, u8 kind, s3
 	add_event(c, &ev, st);
 }
 
+NOKPROBE_SYMBOL(emit_in);
+
 static void emit(struct bd_ctx *c, u8 kind, s32 insn, u32 id, u32 aux, u8 how)
 {
 	emit_in(c, NULL, kind, insn, id, aux, how);
 }
+
+NOKPROBE_SYMBOL(emit);
 
 static const struct bpf_insn *cur_insn(struct bpf_verifier_env *env)
 {
@@ -424,20 +553,28 @@ static const struct bpf_insn *cur_insn(struct bpf_verifier_env *env)
 	return &env->prog->insnsi[env->insn_idx];
 }
 
+NOKPROBE_SYMBOL(cur_insn);
+
 static bool insn_is_call(const struct bpf_insn *insn)
 {
 	return insn && insn->code == (BPF_JMP | BPF_CALL);
 }
+
+NOKPROBE_SYMBOL(insn_is_call);
 
 static bool insn_is_kfunc(const struct bpf_insn *insn)
 {
 	return insn_is_call(insn) && insn->src_reg == BPF_PSEUDO_KFUNC_CALL;
 }
 
+NOKPROBE_SYMBOL(insn_is_kfunc);
+
 static bool insn_is_helper(const struct bpf_insn *insn, int func)
 {
 	return insn_is_call(insn) && insn->src_reg == 0 && insn->imm == func;
 }
+
+NOKPROBE_SYMBOL(insn_is_helper);
 
 /* BTF ids of the kfuncs that turn an owning reference into a non-owning one. */
 static s32 bd_insert_kfunc[6];
@@ -453,6 +590,8 @@ static bool insn_is_insert_kfunc(const struct bpf_insn *insn)
 			return true;
 	return false;
 }
+
+NOKPROBE_SYMBOL(insn_is_insert_kfunc);
 
 static u8 leak_site(struct bpf_verifier_env *env)
 {
@@ -474,6 +613,8 @@ static u8 leak_site(struct bpf_verifier_env *env)
 	return BPF_DIAG_SITE_UNKNOWN;
 }
 
+NOKPROBE_SYMBOL(leak_site);
+
 static void emit_leaks(struct bd_ctx *c, u8 site)
 {
 	int i, n = c->nr_leaks;
@@ -489,6 +630,8 @@ static void emit_leaks(struct bd_ctx *c, u8 site)
 	c->nr_leaks = 0;
 }
 
+NOKPROBE_SYMBOL(emit_leaks);
+
 static void note_leak(struct bd_ctx *c, u32 id, s32 insn)
 {
 	if (c->nr_leaks < BD_MAX_LEAKS) {
@@ -497,6 +640,8 @@ static void note_leak(struct bd_ctx *c, u32 id, s32 insn)
 	}
 	c->nr_leaks++;
 }
+
+NOKPROBE_SYMBOL(note_leak);
 
 /*
  * Which path releases @id now, from the markers and the instruction.
@@ -527,6 +672,8 @@ static void classify(struct bd_ctx *c, u32 id, u8 *kind, u8 *how)
 	}
 }
 
+NOKPROBE_SYMBOL(classify);
+
 /* A leak check at the main exit (or bpf_throw): the path ends there. */
 static void note_exit(struct bd_ctx *c, bool exception_exit)
 {
@@ -537,32 +684,38 @@ static void note_exit(struct bd_ctx *c, bool exception_exit)
 		c->exit_seen = true;
 }
 
+NOKPROBE_SYMBOL(note_exit);
+
 /* ---- the walk: push_stack() queues a branch, a copy into cur pops one ---- */
 
 static int push_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct bd_ctx *c = ctx_env();
-	s32 *d = (s32 *)(ri->data + sizeof(c));
+	struct bd_ri *d = ri_data(ri);
 
 	if (!c)
 		return 1;
-	*(struct bd_ctx **)ri->data = c;
-	d[0] = regs_get_kernel_argument(regs, 1);	/* insn_idx */
-	d[1] = regs_get_kernel_argument(regs, 2);	/* prev_insn_idx */
-	d[2] = regs_get_kernel_argument(regs, 3) & 0xff;	/* speculative */
+	d->c = c;
+	d->a = regs_get_kernel_argument(regs, 1);	/* insn_idx */
+	d->b = regs_get_kernel_argument(regs, 2);	/* prev_insn_idx */
+	d->flag = regs_get_kernel_argument(regs, 3) & 0xff;	/* speculative */
 	return 0;
 }
+
+NOKPROBE_SYMBOL(push_entry);
 
 static int push_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct bd_ctx *c = *(struct bd_ctx **)ri->data;
-	s32 *d = (s32 *)(ri->data + sizeof(c));
+	struct bd_ctx *c = ri_ctx(ri);
+	struct bd_ri *d = ri_data(ri);
 	void *st = (void *)regs_return_value(regs);
 
-	if (c->env && !IS_ERR_OR_NULL(st))
-		path_push(c, st, d[0], d[1], d[2]);
+	if (c && c->env && !IS_ERR_OR_NULL(st))
+		path_push(c, st, d->a, d->b, d->flag);
 	return 0;
 }
+
+NOKPROBE_SYMBOL(push_ret);
 
 /*
  * (bpf_)copy_verifier_state(dst, src): pop_stack() copies the queued
@@ -586,17 +739,19 @@ static int copy_entry(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
+NOKPROBE_SYMBOL(copy_entry);
+
 /* ---- env lifetime: bpf_check() and do_check_common() ---- */
 
 static int bpf_check_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct bpf_prog **progp = (void *)regs_get_kernel_argument(regs, 0);
-	int i;
+	u32 i, k;
 
-	if (!READ_ONCE(bd_recording))
+	if (!READ_ONCE(bd_recording) || READ_ONCE(bd_stopping))
 		return 1;
-	for (i = 0; i < BD_MAX_ACTIVE; i++) {
-		struct bd_ctx *c = &bd_active[i];
+	for (i = 0, k = ctx_hash(); i < BD_MAX_ACTIVE; i++, k = (k + 1) % BD_MAX_ACTIVE) {
+		struct bd_ctx *c = &bd_active[k];
 
 		if (cmpxchg(&c->task, NULL, current))
 			continue;
@@ -611,12 +766,14 @@ static int bpf_check_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 		c->pend = NULL;
 		c->spare = NULL;
 		c->rec = bd_env_new(*progp);
-		*(struct bd_ctx **)ri->data = c;
+		ri_data(ri)->c = c;
 		return 0;
 	}
 	atomic64_inc(&bd_cnt.envs_dropped);
 	return 1;
 }
+
+NOKPROBE_SYMBOL(bpf_check_entry);
 
 static void acq_unpend(struct bd_ctx *c)
 {
@@ -626,10 +783,14 @@ static void acq_unpend(struct bd_ctx *c)
 	}
 }
 
+NOKPROBE_SYMBOL(acq_unpend);
+
 static int bpf_check_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct bd_ctx *c = *(struct bd_ctx **)ri->data;
+	struct bd_ctx *c = ri_ctx(ri);
 
+	if (!c)
+		return 0;
 	if (c->acq_pending) {
 		/* cannot happen: freeing the last state reads the slot */
 		atomic64_inc(&bd_cnt.unresolved);
@@ -646,6 +807,8 @@ static int bpf_check_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return 0;
 }
 
+NOKPROBE_SYMBOL(bpf_check_ret);
+
 static int do_check_common_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct bd_ctx *c = ctx_get();
@@ -657,16 +820,18 @@ static int do_check_common_entry(struct kretprobe_instance *ri, struct pt_regs *
 	subprog = regs_get_kernel_argument(regs, 1);
 	path_root(c, subprog >= 0 && subprog < c->env->subprog_cnt ?
 		  c->env->subprog_info[subprog].start : 0);
-	*(struct bd_ctx **)ri->data = c;
+	ri_data(ri)->c = c;
 	return 0;
 }
 
+NOKPROBE_SYMBOL(do_check_common_entry);
+
 static int do_check_common_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct bd_ctx *c = *(struct bd_ctx **)ri->data;
+	struct bd_ctx *c = ri_ctx(ri);
 
 	/* still inside bpf_check(): the env is alive */
-	if (c->rec && c->env) {
+	if (c && c->rec && c->env) {
 		acq_resolve(c);
 		c->rec->processed = c->env->insn_processed;
 		path_end(c, regs_return_value(regs) ? BPF_DIAG_END_ERROR :
@@ -675,6 +840,8 @@ static int do_check_common_ret(struct kretprobe_instance *ri, struct pt_regs *re
 	}
 	return 0;
 }
+
+NOKPROBE_SYMBOL(do_check_common_ret);
 
 /* ---- release markers ---- */
 
@@ -698,6 +865,8 @@ static bool ref_held(struct bpf_verifier_env *env, u32 id)
 	return false;
 }
 
+NOKPROBE_SYMBOL(ref_held);
+
 static int release_reference_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct bd_ctx *c = ctx_env();
@@ -707,10 +876,12 @@ static int release_reference_entry(struct kretprobe_instance *ri, struct pt_regs
 		return 1;
 	acq_resolve(c);
 	c->release_id = ref_held(c->env, id) ? id : 0;
-	*(struct bd_ctx **)ri->data = c;
-	*(u32 *)(ri->data + sizeof(c)) = id;
+	ri_data(ri)->c = c;
+	ri_data(ri)->a = id;
 	return 0;
 }
+
+NOKPROBE_SYMBOL(release_reference_entry);
 
 /*
  * release_reference() failing after the release means a child reference
@@ -719,11 +890,13 @@ static int release_reference_entry(struct kretprobe_instance *ri, struct pt_regs
 static int release_reference_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 #ifdef BD_REFS_IN_VSTATE
-	struct bd_ctx *c = *(struct bd_ctx **)ri->data;
-	u32 id = *(u32 *)(ri->data + sizeof(c));
+	struct bd_ctx *c = ri_ctx(ri);
+	u32 id = ri_data(ri)->a;
 	struct bpf_verifier_state *st;
 	int i;
 
+	if (!c)
+		return 0;
 	c->release_id = 0;
 	if ((int)regs_return_value(regs) != -EINVAL || !c->env)
 		return 0;
@@ -738,6 +911,8 @@ static int release_reference_ret(struct kretprobe_instance *ri, struct pt_regs *
 #endif
 	return 0;
 }
+
+NOKPROBE_SYMBOL(release_reference_ret);
 
 static int mark_ptr_or_null_entry(struct kprobe *kp, struct pt_regs *regs)
 {
@@ -767,6 +942,8 @@ static int mark_ptr_or_null_entry(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
+NOKPROBE_SYMBOL(mark_ptr_or_null_entry);
+
 #ifdef BD_REFS_IN_VSTATE
 /* ---- acquire and release, refs[] in bpf_verifier_state ---- */
 
@@ -774,6 +951,8 @@ static u8 lock_type(int type)
 {
 	return type == REF_TYPE_IRQ ? BPF_DIAG_LOCK_IRQ : BPF_DIAG_LOCK_SPIN;
 }
+
+NOKPROBE_SYMBOL(lock_type);
 
 /* Read the slot acquire_reference_state() returned; see the top comment. */
 static void acq_resolve(struct bd_ctx *c)
@@ -809,6 +988,8 @@ static void acq_resolve(struct bd_ctx *c)
 	}
 }
 
+NOKPROBE_SYMBOL(acq_resolve);
+
 static int acquire_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct bd_ctx *c = ctx_env();
@@ -816,18 +997,20 @@ static int acquire_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	if (!c)
 		return 1;
 	acq_resolve(c);
-	*(struct bd_ctx **)ri->data = c;
+	ri_data(ri)->c = c;
 	return 0;
 }
 
+NOKPROBE_SYMBOL(acquire_entry);
+
 static int acquire_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct bd_ctx *c = *(struct bd_ctx **)ri->data;
+	struct bd_ctx *c = ri_ctx(ri);
 	struct bpf_reference_state *s = (void *)regs_return_value(regs);
 	struct bpf_verifier_state *st;
 	long ofs;
 
-	if (!s || !c->env)
+	if (!c || !s || !c->env)
 		return 0;
 	st = c->env->cur_state;
 	ofs = st->acquired_refs - 1;
@@ -844,6 +1027,8 @@ static int acquire_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return 0;
 }
 
+NOKPROBE_SYMBOL(acquire_ret);
+
 /* bpf_copy_verifier_state / bpf_free_verifier_state: read a pending slot. */
 static int slot_sync_entry(struct kprobe *kp, struct pt_regs *regs)
 {
@@ -856,6 +1041,8 @@ static int slot_sync_entry(struct kprobe *kp, struct pt_regs *regs)
 		acq_resolve(c);
 	return 0;
 }
+
+NOKPROBE_SYMBOL(slot_sync_entry);
 
 /* release_reference_state(state, idx): refs[idx] is about to go. */
 static int release_entry(struct kprobe *kp, struct pt_regs *regs)
@@ -881,6 +1068,8 @@ static int release_entry(struct kprobe *kp, struct pt_regs *regs)
 	emit_in(c, st, kind, c->env->insn_idx, r->id, 0, how);
 	return 0;
 }
+
+NOKPROBE_SYMBOL(release_entry);
 
 /* check_resource_leak(env, exception_exit, check_lock, prefix) */
 static int leak_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -914,15 +1103,19 @@ static int leak_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 			continue;
 		note_leak(c, st->refs[i].id, st->refs[i].insn_idx);
 	}
-	*(struct bd_ctx **)ri->data = c;
+	ri_data(ri)->c = c;
 	return c->nr_leaks ? 0 : 1;
 }
+
+NOKPROBE_SYMBOL(leak_entry);
 
 #else /* refs[] per frame: 6.12 */
 
 static void acq_resolve(struct bd_ctx *c)
 {
 }
+
+NOKPROBE_SYMBOL(acq_resolve);
 
 /* acquire_reference_state(env, insn_idx) returns the new id. */
 static int acquire_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -931,21 +1124,25 @@ static int acquire_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	if (!c)
 		return 1;
-	*(struct bd_ctx **)ri->data = c;
-	*(s32 *)(ri->data + sizeof(c)) = regs_get_kernel_argument(regs, 1);
+	ri_data(ri)->c = c;
+	ri_data(ri)->a = regs_get_kernel_argument(regs, 1);
 	return 0;
 }
+
+NOKPROBE_SYMBOL(acquire_entry);
 
 static int acquire_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct bd_ctx *c = *(struct bd_ctx **)ri->data;
-	s32 insn = *(s32 *)(ri->data + sizeof(c));
+	struct bd_ctx *c = ri_ctx(ri);
+	s32 insn = ri_data(ri)->a;
 	int id = regs_return_value(regs);
 
-	if (id > 0 && c->env)
+	if (c && id > 0 && c->env)
 		emit(c, BPF_DIAG_ACQUIRE, insn, id, 0, 0);
 	return 0;
 }
+
+NOKPROBE_SYMBOL(acquire_ret);
 
 /* kptr_xchg in 6.12: converts to RCU when check_helper_call would. */
 static bool kptr_xchg_rcu(struct bpf_verifier_env *env)
@@ -957,6 +1154,8 @@ static bool kptr_xchg_rcu(struct bpf_verifier_env *env)
 
 	return in_rcu && (r2->type & MEM_ALLOC) && (r2->type & MEM_PERCPU);
 }
+
+NOKPROBE_SYMBOL(kptr_xchg_rcu);
 
 /* release_reference_state(func_state, id): 0 when it released. */
 static int release_entry6(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -970,19 +1169,23 @@ static int release_entry6(struct kretprobe_instance *ri, struct pt_regs *regs)
 	if (c->rel_how == BPF_DIAG_PATH_RCU && !kptr_xchg_rcu(c->env))
 		c->rel_how = BPF_DIAG_PATH_RELEASE_CALL;
 	c->rel_state = c->rel_kind == BPF_DIAG_NULL_DROP ? c->null_state : NULL;
-	*(struct bd_ctx **)ri->data = c;
+	ri_data(ri)->c = c;
 	return 0;
 }
 
+NOKPROBE_SYMBOL(release_entry6);
+
 static int release_ret6(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct bd_ctx *c = *(struct bd_ctx **)ri->data;
+	struct bd_ctx *c = ri_ctx(ri);
 
-	if ((int)regs_return_value(regs) == 0 && c->env)
+	if (c && (int)regs_return_value(regs) == 0 && c->env)
 		emit_in(c, c->rel_state, c->rel_kind, c->env->insn_idx, c->rel_id, 0,
 			c->rel_how);
 	return 0;
 }
+
+NOKPROBE_SYMBOL(release_ret6);
 
 /* check_reference_leak(env, exception_exit) */
 static int leak_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -1005,20 +1208,26 @@ static int leak_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 			continue;
 		note_leak(c, st->refs[i].id, st->refs[i].insn_idx);
 	}
-	*(struct bd_ctx **)ri->data = c;
+	ri_data(ri)->c = c;
 	return c->nr_leaks ? 0 : 1;
 }
+
+NOKPROBE_SYMBOL(leak_entry);
 #endif
 
 static int leak_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct bd_ctx *c = *(struct bd_ctx **)ri->data;
+	struct bd_ctx *c = ri_ctx(ri);
 
+	if (!c)
+		return 0;
 	if ((int)regs_return_value(regs) && c->env)
 		emit_leaks(c, leak_site(c->env));
 	c->nr_leaks = 0;
 	return 0;
 }
+
+NOKPROBE_SYMBOL(leak_ret);
 
 /* ---- the hook table (registered by hooks.c) ---- */
 
@@ -1041,16 +1250,16 @@ static const char * const syms_leak[] = { "check_reference_leak", NULL };
 
 struct bd_hook bd_hooks[] = {
 	{ .role = "env", .syms = syms_bpf_check, .entry = bpf_check_entry,
-	  .ret = bpf_check_ret, .data = sizeof(void *), .required = true,
+	  .ret = bpf_check_ret, .data = sizeof(struct bd_ri), .required = true,
 	  .loses = "everything (no verification is recorded)",
 	  .how = "kretprobe: one record per bpf_check(); program, task, verdict" },
 	{ .role = "bind", .syms = syms_dcc, .entry = do_check_common_entry,
-	  .ret = do_check_common_ret, .data = sizeof(void *), .required = true,
+	  .ret = do_check_common_ret, .data = sizeof(struct bd_ri), .required = true,
 	  .loses = "everything (the env is never bound)",
 	  .how = "kretprobe: binds the env; processed insn count at return" },
 #ifdef BD_REFS_IN_VSTATE
 	{ .role = "acquire", .syms = syms_acquire, .entry = acquire_entry,
-	  .ret = acquire_ret, .data = sizeof(void *),
+	  .ret = acquire_ret, .data = sizeof(struct bd_ri),
 	  .loses = "acquire events",
 	  .how = "kretprobe: acquire_reference is inlined; "
 		 "the returned refs[] slot is read at the next hook" },
@@ -1066,28 +1275,28 @@ struct bd_hook bd_hooks[] = {
 	  .loses = "acquires followed by a state free before any other hook",
 	  .how = "kprobe: reads a pending acquire slot before a state is freed" },
 	{ .role = "leak", .syms = syms_leak, .entry = leak_entry, .ret = leak_ret,
-	  .data = sizeof(void *), .loses = "leak events",
+	  .data = sizeof(struct bd_ri), .loses = "leak events",
 	  .how = "kretprobe: check_resource_leak; refs it reports when it fails" },
 	{ .role = "release_call", .syms = syms_release_ref,
 	  .entry = release_reference_entry, .ret = release_reference_ret,
-	  .data = sizeof(void *) + sizeof(u32),
+	  .data = sizeof(struct bd_ri),
 	  .loses = "path=release_call (releases show path=unknown) and 'Leaking reference' leaks",
 	  .how = "kretprobe: marks the release helper/kfunc path; child leaks at return" },
 #else
 	{ .role = "acquire", .syms = syms_acquire, .entry = acquire_entry,
-	  .ret = acquire_ret, .data = sizeof(void *) + sizeof(s32),
+	  .ret = acquire_ret, .data = sizeof(struct bd_ri),
 	  .loses = "acquire events",
 	  .how = "kretprobe: acquire_reference_state(env, insn_idx) returns the id" },
 	{ .role = "release", .syms = syms_release_state, .entry = release_entry6,
-	  .ret = release_ret6, .data = sizeof(void *),
+	  .ret = release_ret6, .data = sizeof(struct bd_ri),
 	  .loses = "release and null_drop events",
 	  .how = "kretprobe: release_reference_state(state, id) returns 0 on release" },
 	{ .role = "leak", .syms = syms_leak, .entry = leak_entry, .ret = leak_ret,
-	  .data = sizeof(void *), .loses = "leak events",
+	  .data = sizeof(struct bd_ri), .loses = "leak events",
 	  .how = "kretprobe: check_reference_leak; refs it reports when it fails" },
 	{ .role = "release_call", .syms = syms_release_ref,
 	  .entry = release_reference_entry, .ret = release_reference_ret,
-	  .data = sizeof(void *) + sizeof(u32),
+	  .data = sizeof(struct bd_ri),
 	  .loses = "path=release_call (releases show path=unknown)",
 	  .how = "kretprobe: marks the release helper/kfunc path" },
 #endif
@@ -1097,7 +1306,7 @@ struct bd_hook bd_hooks[] = {
 	  .how = "kprobe: a copy into cur_state is a pop (path switch)" },
 #endif
 	{ .role = "push", .syms = syms_push, .entry = push_entry, .ret = push_ret,
-	  .data = sizeof(void *) + 3 * sizeof(s32),
+	  .data = sizeof(struct bd_ri),
 	  .loses = "paths: branches are not followed",
 	  .how = "kretprobe: push_stack queues a branch; the returned state identifies it" },
 	{ .role = "null_check", .syms = syms_null, .pre = mark_ptr_or_null_entry,
@@ -1114,7 +1323,46 @@ const char *bd_layout =
 	"refs per frame in bpf_func_state (no parent_id, no lock/IRQ entries)";
 #endif
 
-int bd_capture_init(void)
+/*
+ * Offsets of insn_idx and prev_insn_idx in struct bpf_verifier_stack_elem,
+ * from the running kernel's BTF: st must come first and be the size the
+ * headers say, the two ints right after it.  Else nothing is read there.
+ */
+static void check_stack_elem(struct btf *btf,
+			     s32 (*find)(const struct btf *btf, const char *name, u8 kind))
+{
+	const struct btf_type *(*type_by_id)(const struct btf *btf, u32 id);
+	const struct btf_member *m;
+	const struct btf_type *t;
+	u32 insn = 0, prev = 0, st = U32_MAX, i;
+	const char *name;
+	s32 id;
+
+	type_by_id = (void *)bpf_diag_lookup("btf_type_by_id");
+	id = find(btf, "bpf_verifier_stack_elem", BTF_KIND_STRUCT);
+	if (!type_by_id || !bd_btf_name || id <= 0)
+		return;
+	t = type_by_id(btf, id);
+	if (!t)
+		return;
+	for (i = 0, m = btf_type_member(t); i < btf_type_vlen(t); i++, m++) {
+		name = bd_btf_name(btf, m->name_off);
+		if (!name)
+			continue;
+		if (!strcmp(name, "st"))
+			st = __btf_member_bit_offset(t, m);
+		else if (!strcmp(name, "insn_idx"))
+			insn = __btf_member_bit_offset(t, m) / 8;
+		else if (!strcmp(name, "prev_insn_idx"))
+			prev = __btf_member_bit_offset(t, m) / 8;
+	}
+	if (st || insn != sizeof(struct bpf_verifier_state) || prev != insn + sizeof(int))
+		return;
+	elem_insn_ofs = insn;
+	elem_prev_ofs = prev;
+}
+
+void bd_capture_init(void)
 {
 	static const char * const names[] = {
 		"bpf_list_push_front_impl", "bpf_list_push_back_impl",
@@ -1130,18 +1378,23 @@ int bd_capture_init(void)
 	get_vmlinux = (void *)bpf_diag_lookup("bpf_get_btf_vmlinux");
 	find = (void *)bpf_diag_lookup("btf_find_by_name_kind");
 	if (!get_vmlinux || !find)
-		return 0;
+		return;
 	btf = get_vmlinux();
 	if (IS_ERR_OR_NULL(btf))
-		return 0;
+		return;
 	for (i = 0; i < ARRAY_SIZE(names); i++)
 		bd_insert_kfunc[i] = find(btf, names[i], BTF_KIND_FUNC);
-	return 0;
+	check_stack_elem(btf, find);
 }
 
 bool bd_source_lines(void)
 {
 	return bd_btf_name;
+}
+
+bool bd_async_walks(void)
+{
+	return elem_insn_ofs;
 }
 
 int bd_insert_kfuncs_known(void)
@@ -1153,13 +1406,27 @@ int bd_insert_kfuncs_known(void)
 	return n;
 }
 
+/*
+ * Unload, before any probe goes: from here on every handler returns at
+ * once, and those already running have finished when this returns (they
+ * run with preemption off).  A bpf_check() that returns while the probes
+ * are being removed leaves its context behind, but nothing reads it.
+ */
+void bd_capture_stop(void)
+{
+	WRITE_ONCE(bd_stopping, true);
+	synchronize_rcu();
+}
+
+/* Unload, the probes gone: give back what verifications in flight held. */
 void bd_capture_exit(void)
 {
 	int i;
 
-	/* hooks are unregistered: nothing runs here any more */
-	for (i = 0; i < BD_MAX_ACTIVE; i++)
+	for (i = 0; i < BD_MAX_ACTIVE; i++) {
+		pend_free(&bd_active[i]);
 		bd_active[i].task = NULL;
+	}
 	atomic_set(&bd_nr_active, 0);
 	atomic_set(&bd_nr_pending, 0);
 }

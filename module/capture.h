@@ -34,5 +34,6 @@ extern const char *bd_layout;
 extern bool bd_recording;
 int bd_insert_kfuncs_known(void);
 bool bd_source_lines(void);
+bool bd_async_walks(void);
 
 #endif /* _BPF_DIAG_CAPTURE_H */

@@ -7,6 +7,7 @@
 #define _BPF_DIAG_COMPAT_H
 
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 
 /*
  * kmalloc_obj()/kzalloc_obj() arrived after 6.12.  checkpatch asks for
@@ -15,6 +16,13 @@
 #ifndef kmalloc_obj
 #define kmalloc_obj(P, GFP)	kmalloc(sizeof(P), GFP)
 #define kzalloc_obj(P, GFP)	kzalloc(sizeof(P), GFP)
+#endif
+
+/* The unbound system workqueue: system_dfl_wq where the kernel has it. */
+#ifdef BD_HAVE_SYSTEM_DFL_WQ
+#define bd_unbound_wq	system_dfl_wq
+#else
+#define bd_unbound_wq	system_unbound_wq
 #endif
 
 #endif /* _BPF_DIAG_COMPAT_H */

@@ -5,10 +5,12 @@
  * A write sets the whole filter: space-separated conditions, all of which
  * must hold.
  *
- *   env=N  prog=NAME  prog=PREFIX*  ref=ID  pid=N  comm=NAME
+ *   env=N  prog=NAME  prog=PREFIX*  ref=ID  path=N  pid=N  comm=NAME
  *   verdict=accepted|rejected  leaked  locks
  *
- * An empty write or "clear" resets it.  A malformed filter is refused with
+ * prog= and comm= take names as the files print them: \xHH stands for
+ * the byte HH (a space is \x20, a backslash \x5c).  An empty write or
+ * "clear" resets it.  A malformed filter is refused with
  * -EINVAL, the old filter stays in force, and the reason is shown on a
  * "# error: ..." line when the file is read.  Each write(2) is one whole
  * filter; the file position is ignored.  Readers of envs, events and report
@@ -41,14 +43,10 @@ static bool name_ok(const char *s, size_t max, bool prog)
 
 	if (!n || n > max)
 		return false;
-	for (; *s; s++) {
-		unsigned char ch = *s;
-
-		/* ASCII only: the kernel's ctype also accepts Latin-1 */
-		if (ch > 0x7e || (prog ? !(isalnum(ch) || ch == '_' || ch == '.') :
-				  !(isgraph(ch) && ch != '*')))
+	/* comm: any bytes (escaped); prog: what BPF allows in a name */
+	for (; prog && *s; s++)
+		if (!isascii(*s) || !(isalnum(*s) || *s == '_' || *s == '.'))
 			return false;
-	}
 	return true;
 }
 
@@ -79,16 +77,52 @@ static const char *esc(const char *in, char *out, size_t len)
 	return out;
 }
 
+/*
+ * Decode the \xHH escapes of @s in place (what bd_put_word() writes);
+ * false for a backslash not followed by x and two hex digits, or a NUL.
+ */
+static bool unescape(char *s)
+{
+	char *out = s, hex[3] = "";
+	u8 ch;
+
+	for (; *s; s++) {
+		if (*s != '\\') {
+			*out++ = *s;
+			continue;
+		}
+		if (s[1] != 'x' || !isxdigit(s[2]) || !isxdigit(s[3]))
+			return false;
+		memcpy(hex, s + 2, 2);
+		if (kstrtou8(hex, 16, &ch) || !ch)
+			return false;
+		*out++ = ch;
+		s += 3;
+	}
+	*out = '\0';
+	return true;
+}
+
+static const char * const keys[] = {
+	"env", "prog", "ref", "path", "pid", "comm", "verdict", "leaked", "locks",
+};
+
 static int parse_one(struct bd_filter *f, char *tok, char *err, size_t errlen)
 {
 	char e1[40], e2[40];
 	char *val = strchr(tok, '=');
 	unsigned int bit;
-	int ret = 0;
+	int ret = 0, i;
 	size_t n;
 
 	if (val)
 		*val++ = '\0';
+	for (i = 0; i < ARRAY_SIZE(keys) && strcmp(tok, keys[i]); i++)
+		;
+	if (i == ARRAY_SIZE(keys))
+		return fail(err, errlen,
+			    "unknown key '%s' (env prog ref path pid comm verdict leaked locks)",
+			    esc(tok, e1, sizeof(e1)));
 	if (!strcmp(tok, "leaked") || !strcmp(tok, "locks")) {
 		if (val)
 			return fail(err, errlen, "'%s' takes no value", esc(tok, e1, sizeof(e1)));
@@ -118,15 +152,17 @@ static int parse_one(struct bd_filter *f, char *tok, char *err, size_t errlen)
 		f->prog_prefix = val[n - 1] == '*';
 		if (f->prog_prefix)
 			val[n - 1] = '\0';
-		if (!name_ok(val, BPF_OBJ_NAME_LEN - 1, true) && !(f->prog_prefix && !*val))
+		if (!unescape(val) ||
+		    (!name_ok(val, BPF_OBJ_NAME_LEN - 1, true) && !(f->prog_prefix && !*val)))
 			return fail(err, errlen,
 				    "prog: 1-%d characters of [A-Za-z0-9_.], optionally ending in '*'",
 				    BPF_OBJ_NAME_LEN - 1);
 		strscpy(f->prog, val, sizeof(f->prog));
 	} else if (!strcmp(tok, "comm")) {
 		bit = BD_F_COMM;
-		if (!name_ok(val, TASK_COMM_LEN - 1, false))
-			return fail(err, errlen, "comm: 1-%d printable characters",
+		if (!unescape(val) || !name_ok(val, TASK_COMM_LEN - 1, false))
+			return fail(err, errlen,
+				    "comm: 1-%d characters, as envs prints them (\\xHH for a space or a byte outside printable ASCII)",
 				    TASK_COMM_LEN - 1);
 		strscpy(f->comm, val, sizeof(f->comm));
 	} else if (!strcmp(tok, "verdict")) {
@@ -138,9 +174,8 @@ static int parse_one(struct bd_filter *f, char *tok, char *err, size_t errlen)
 		else
 			return fail(err, errlen, "verdict must be accepted or rejected");
 	} else {
-		return fail(err, errlen,
-			    "unknown key '%s' (env prog ref path pid comm verdict leaked locks)",
-			    esc(tok, e1, sizeof(e1)));
+		/* a key of keys[] not handled above */
+		return fail(err, errlen, "key '%s' not implemented", tok);
 	}
 	if (ret)
 		return fail(err, errlen, "%s: not a number in range: '%s'", tok,
@@ -218,7 +253,11 @@ void bd_filter_print(struct seq_file *m, const struct bd_filter *f)
 		sep = " ";
 	}
 	if (f->keys & BD_F_PROG) {
-		seq_printf(m, "%sprog=%s%s", sep, f->prog, f->prog_prefix ? "*" : "");
+		seq_printf(m, "%sprog=", sep);
+		if (*f->prog)
+			bd_put_word(m, f->prog);
+		if (f->prog_prefix)
+			seq_putc(m, '*');
 		sep = " ";
 	}
 	if (f->keys & BD_F_REF) {
@@ -234,7 +273,8 @@ void bd_filter_print(struct seq_file *m, const struct bd_filter *f)
 		sep = " ";
 	}
 	if (f->keys & BD_F_COMM) {
-		seq_printf(m, "%scomm=%s", sep, f->comm);
+		seq_printf(m, "%scomm=", sep);
+		bd_put_word(m, f->comm);
 		sep = " ";
 	}
 	if (f->keys & BD_F_VERDICT) {
@@ -273,17 +313,18 @@ const struct file_operations bd_filter_fops = {
 	.write = filter_write, .llseek = seq_lseek, .release = single_release,
 };
 
-/* ---- matching; callers hold bd_store_lock ---- */
+/*
+ * ---- matching: callers hold a reference on the env, no lock; ref= reads
+ * the env's events, in the reader's time ----
+ */
 
-static bool env_has(const struct bd_env *e, u8 kind, u32 id)
+static bool env_has_ref(const struct bd_env *e, u32 id)
 {
-	const struct bd_chunk *c = NULL;
 	const struct bd_event *ev;
 	u32 i;
 
-	for (i = 0; (ev = bd_env_event(e, i, &c)); i++)
-		if ((kind == BPF_DIAG_KIND_MAX || ev->kind == kind) &&
-		    (!id || ev->id == id))
+	for (i = 0; (ev = bd_env_event(e, i)); i++)
+		if (ev->id == id)
 			return true;
 	return false;
 }
@@ -305,9 +346,9 @@ bool bd_env_match(const struct bd_filter *f, const struct bd_env *e)
 	if ((k & BD_F_VERDICT) &&
 	    (!bd_finished(e) || !!e->err != f->rejected))
 		return false;
-	if ((k & BD_F_LEAKED) && !env_has(e, BPF_DIAG_LEAK, 0))
+	if ((k & BD_F_LEAKED) && !READ_ONCE(e->has_leak))
 		return false;
-	if ((k & BD_F_REF) && !env_has(e, BPF_DIAG_KIND_MAX, f->ref))
+	if ((k & BD_F_REF) && !env_has_ref(e, f->ref))
 		return false;
 	return true;
 }

@@ -11,6 +11,7 @@
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include "bpf_diag.h"
 #include "capture.h"
@@ -86,6 +87,8 @@ static int hook_pre(struct kprobe *kp, struct pt_regs *regs)
 	return h->pre(kp, regs);
 }
 
+NOKPROBE_SYMBOL(hook_pre);
+
 static int hook_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct bd_hook *h = container_of(get_kretprobe(ri), struct bd_hook, rp);
@@ -93,6 +96,8 @@ static int hook_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	this_cpu_inc(*h->hits);
 	return h->entry(ri, regs);
 }
+
+NOKPROBE_SYMBOL(hook_entry);
 
 static unsigned long hook_hits(struct bd_hook *h)
 {
@@ -188,29 +193,36 @@ void bpf_diag_hooks_show(struct seq_file *m)
 		   complete ? "complete" : "partial (see hooks not attached)");
 	seq_printf(m, "enabled: %s\n", READ_ONCE(bd_recording) ? "yes" : "no");
 	seq_printf(m, "insertion kfuncs known: %d\n", bd_insert_kfuncs_known());
+	seq_printf(m, "async callback walks: %s\n", bd_async_walks() ?
+		   "yes (bpf_verifier_stack_elem checked against BTF)" :
+		   "no: bpf_verifier_stack_elem not as expected in BTF, their paths are marked broken");
 	seq_printf(m, "source lines: %s\n", bd_source_lines() ?
 		   "yes (btf_name_by_offset resolved)" :
 		   "no: btf_name_by_offset not found, reports show insns only");
 	for (i = 0; i < ARRAY_SIZE(verifier_syms); i++)
 		seq_printf(m, "symbol %s: %s\n", verifier_syms[i],
 			   bpf_diag_lookup(verifier_syms[i]) ? "present" : "absent");
-	seq_printf(m, "param max_envs: %u\n", bd_max_envs);
-	seq_printf(m, "param max_events: %u\n", bd_max_events);
-	seq_printf(m, "param max_bytes: %lu\n", bd_max_bytes);
-	seq_printf(m, "param max_lines: %u\n", bd_max_lines);
-	seq_printf(m, "param max_paths: %u\n", bd_max_paths);
-	seq_printf(m, "param max_history: %u\n", bd_max_history);
+	bd_params_show(m);
 	show_counter(m, "envs", &bd_cnt.envs);
 	show_counter(m, "envs_dropped", &bd_cnt.envs_dropped);
 	show_counter(m, "envs_evicted", &bd_cnt.envs_evicted);
+	show_counter(m, "envs_cleared", &bd_cnt.envs_cleared);
 	show_counter(m, "events", &bd_cnt.events);
 	show_counter(m, "events_dropped", &bd_cnt.events_dropped);
+	show_counter(m, "alloc_failed", &bd_cnt.alloc_failed);
 	show_counter(m, "untracked", &bd_cnt.untracked);
 	show_counter(m, "unresolved", &bd_cnt.unresolved);
 	show_counter(m, "lock_irq_states", &bd_cnt.lock_irq);
-	show_counter(m, "path_desync", &bd_cnt.path_desync);
+	show_counter(m, "async_pops", &bd_cnt.async_pops);
 	seq_printf(m, "counter kprobe_missed: %ld\n", missed);
 	seq_printf(m, "counter bytes: %ld\n", atomic_long_read(&bd_cnt.bytes));
+	seq_printf(m, "counter bytes_peak: %ld\n", atomic_long_read(&bd_cnt.bytes_peak));
+	seq_printf(m, "counter pool_free_pages: %u\n", bd_pool_free_pages());
+	show_counter(m, "lock_max_ns", &bd_cnt.lock_max_ns);
+	seq_printf(m, "lock longest held by: %ps\n", bd_lock_max_site());
+	seq_printf(m, "lock holds: <1us %lu, <10us %lu, <100us %lu, <1ms %lu, >=1ms %lu\n",
+		   bd_lock_hist(0), bd_lock_hist(1), bd_lock_hist(2),
+		   bd_lock_hist(3), bd_lock_hist(4));
 }
 
 int bpf_diag_hooks_init(void)
@@ -232,28 +244,53 @@ int bpf_diag_hooks_init(void)
 	return 0;
 }
 
-void bpf_diag_hooks_exit(void)
+/*
+ * Unregister every attached probe of one kind (kretprobes or kprobes):
+ * in one batch, so one grace period, or one by one if there is no memory
+ * for the batch.  However many hooks the table has.
+ */
+static void unregister_kind(bool kret)
 {
-	struct kretprobe *rps[16];
-	struct kprobe *kps[16];
-	int i, nk = 0, nr = 0;
+	struct kretprobe **rps = NULL;
+	struct kprobe **kps = NULL;
+	int i, n = 0;
 
-	for (i = 0; i < bd_nr_hooks && i < 16; i++) {
+	if (kret)
+		rps = kcalloc(bd_nr_hooks, sizeof(*rps), GFP_KERNEL);
+	else
+		kps = kcalloc(bd_nr_hooks, sizeof(*kps), GFP_KERNEL);
+	for (i = 0; i < bd_nr_hooks; i++) {
 		struct bd_hook *h = &bd_hooks[i];
 
-		if (!h->attached)
+		if (!h->attached || !h->pre != kret)
 			continue;
-		if (h->pre)
-			kps[nk++] = &h->kp;
-		else
-			rps[nr++] = &h->rp;
 		h->attached = false;
+		if (kps)
+			kps[n++] = &h->kp;
+		else if (rps)
+			rps[n++] = &h->rp;
+		else if (kret)
+			unregister_kretprobe(&h->rp);
+		else
+			unregister_kprobe(&h->kp);
 	}
 	/* waits for running handlers; pending kretprobe returns are disarmed */
-	if (nk)
-		unregister_kprobes(kps, nk);
-	if (nr)
-		unregister_kretprobes(rps, nr);
+	if (kps && n)
+		unregister_kprobes(kps, n);
+	if (rps && n)
+		unregister_kretprobes(rps, n);
+	kfree(kps);
+	kfree(rps);
+}
+
+void bpf_diag_hooks_exit(void)
+{
+	int i;
+
+	/* every handler a no-op first: a context is never used stale */
+	bd_capture_stop();
+	unregister_kind(false);
+	unregister_kind(true);
 	for (i = 0; i < bd_nr_hooks; i++) {
 		free_percpu(bd_hooks[i].hits);
 		bd_hooks[i].hits = NULL;

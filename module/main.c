@@ -69,37 +69,69 @@ static int status_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(status);
 
+static const struct {
+	const char *name;
+	umode_t mode;
+	const struct file_operations *fops;
+} files[] = {
+	{ "status", 0400, &status_fops },
+	{ "envs", 0400, &bd_envs_fops },
+	{ "events", 0400, &bd_events_fops },
+	{ "paths", 0400, &bd_paths_fops },
+	{ "history", 0400, &bd_hist_fops },
+	{ "filter", 0600, &bd_filter_fops },
+	{ "report", 0400, &bd_report_fops },
+	{ "report.json", 0400, &bd_json_fops },
+	{ "control", 0600, &control_fops },
+};
+
+/*
+ * Memory first, then the files, the hooks last: nothing is recorded before
+ * everything it needs exists, and each failure undoes what came before.
+ */
 static int __init bpf_diag_init(void)
 {
-	int err;
+	struct dentry *d;
+	int err, i;
 
-	err = bpf_diag_hooks_init();
-	if (err)
+	bd_params_check();
+	err = bd_pool_init();
+	if (err) {
+		pr_err("no memory for the page pool\n");
 		return err;
-
+	}
 	bpf_diag_dir = debugfs_create_dir(BPF_DIAG_DIR, NULL);
 	if (IS_ERR(bpf_diag_dir)) {
-		bpf_diag_hooks_exit();
-		return PTR_ERR(bpf_diag_dir);
+		err = PTR_ERR(bpf_diag_dir);
+		pr_err("cannot create /sys/kernel/debug/%s: %d\n", BPF_DIAG_DIR, err);
+		goto out_pool;
 	}
-	debugfs_create_file("status", 0400, bpf_diag_dir, NULL, &status_fops);
-	debugfs_create_file("envs", 0400, bpf_diag_dir, NULL, &bd_envs_fops);
-	debugfs_create_file("events", 0400, bpf_diag_dir, NULL, &bd_events_fops);
-	debugfs_create_file("paths", 0400, bpf_diag_dir, NULL, &bd_paths_fops);
-	debugfs_create_file("history", 0400, bpf_diag_dir, NULL, &bd_hist_fops);
-	debugfs_create_file("filter", 0600, bpf_diag_dir, NULL, &bd_filter_fops);
-	debugfs_create_file("report", 0400, bpf_diag_dir, NULL, &bd_report_fops);
-	debugfs_create_file("report.json", 0400, bpf_diag_dir, NULL, &bd_json_fops);
-	debugfs_create_file("control", 0600, bpf_diag_dir, NULL, &control_fops);
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		d = debugfs_create_file(files[i].name, files[i].mode, bpf_diag_dir, NULL,
+					files[i].fops);
+		if (IS_ERR(d)) {
+			err = PTR_ERR(d);
+			pr_err("cannot create %s/%s: %d\n", BPF_DIAG_DIR, files[i].name, err);
+			goto out_dir;
+		}
+	}
+	bd_pool_debugfs(bpf_diag_dir);
+	bpf_diag_hooks_init();
 	return 0;
+out_dir:
+	debugfs_remove_recursive(bpf_diag_dir);
+out_pool:
+	bd_pool_exit();
+	return err;
 }
 
 static void __exit bpf_diag_exit(void)
 {
-	/* files first: an open file keeps the module (fops owner) pinned */
+	/* an open file pins the module: no reader is left here */
 	debugfs_remove_recursive(bpf_diag_dir);
 	bpf_diag_hooks_exit();
 	bd_store_exit();
+	bd_pool_exit();
 }
 
 module_init(bpf_diag_init);

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bpf_diag: the machine-readable files, envs and events.
+ * bpf_diag: the machine-readable files: envs, events, paths, history.
  *
- * One line per env or event, space-separated key=value pairs.  Values
- * never contain spaces: in prog= and comm= a space, '=', '\' or a
- * non-printable byte is written as \xHH.  Readers hold bd_store_lock only
- * while one seq_file buffer is filled; a cursor (env seq, event index)
- * carries the position across reads, so evictions between two reads never
- * make a line repeat or go missing among the envs that remain.
+ * One line per env, event, path or history entry, space-separated
+ * key=value pairs.  Values never contain spaces: in prog= and comm= a
+ * space, '=', '\' or a non-printable byte is written as \xHH.  A cursor
+ * (an env with a reference held, an index in it) carries the position
+ * across reads, so evictions between two reads never make a line repeat
+ * or go missing among the envs that remain.
  */
 #include <linux/ctype.h>
 #include <linux/debugfs.h>
@@ -65,7 +65,7 @@ void bd_show_hist(struct seq_file *m, const struct bd_env *e, u32 i, const struc
 	seq_printf(m, "env=%llu i=%u ", e->seq, i);
 	if (h->type == BD_H_EVENT) {
 		seq_puts(m, "type=event idx=");
-		if (h->ev == BD_NO_PATH)
+		if (h->ev == BD_NO_EVENT)
 			seq_puts(m, "-\n");
 		else
 			seq_printf(m, "%u\n", h->ev);
@@ -82,10 +82,10 @@ void bd_show_path(struct seq_file *m, const struct bd_env *e, u32 id, const stru
 		seq_putc(m, '-');
 	else
 		seq_printf(m, "%u", p->parent);
-	seq_printf(m, " fork_insn=%d start_insn=%d dir=%s end=%s end_insn=%d pop=%u spec=%u fork_ev=%u\n",
+	seq_printf(m, " fork_insn=%d start_insn=%d dir=%s end=%s end_insn=%d pop=%u spec=%u fork_ev=%u async=%u\n",
 		   p->fork_insn, p->start_insn, bd_dir_names[p->dir],
 		   bd_end_names[READ_ONCE(p->end)],
-		   READ_ONCE(p->end_insn), READ_ONCE(p->pop_seq), p->spec, p->fork_ev);
+		   READ_ONCE(p->end_insn), READ_ONCE(p->pop_seq), p->spec, p->fork_ev, p->async);
 }
 
 const char *bd_prog_type_name(u32 type)
@@ -126,11 +126,13 @@ void bd_show_env(struct seq_file *m, const struct bd_env *e)
 	bd_put_word(m, e->prog);
 	seq_printf(m, " type=%s pid=%d comm=", bd_prog_type_name(e->type), e->pid);
 	bd_put_word(m, e->comm);
-	seq_printf(m, " verdict=%s err=%d insns=%u processed=%u events=%u dropped=%u src_dropped=%u paths=%u paths_dropped=%u%s start_ns=%llu duration_ns=%llu\n",
+	seq_printf(m, " verdict=%s err=%d insns=%u processed=%u events=%u dropped=%u src_dropped=%u paths=%u paths_dropped=%u%s history_lost=%u start_ns=%llu duration_ns=%llu\n",
 		   bd_verdict(e), fin ? e->err : 0, e->insns, e->processed,
-		   bd_nr_events(e), e->dropped, e->src_dropped, READ_ONCE(e->nr_paths),
-		   e->paths_dropped, e->paths_broken ? " paths_broken=1" : "",
-		   e->start_ns, fin ? e->end_ns - e->start_ns : 0);
+		   bd_nr_events(e), READ_ONCE(e->dropped), READ_ONCE(e->src_dropped),
+		   bd_nr_paths(e), READ_ONCE(e->paths_dropped),
+		   READ_ONCE(e->paths_broken) ? " paths_broken=1" : "",
+		   fin && e->err ? e->h_lost : 0, e->start_ns,
+		   fin ? e->end_ns - e->start_ns : 0);
 }
 
 void bd_show_event(struct seq_file *m, const struct bd_env *e, u32 idx,
@@ -168,150 +170,130 @@ void bd_show_event(struct seq_file *m, const struct bd_env *e, u32 idx,
 	seq_printf(m, " depth=%u\n", ev->depth);
 }
 
-/* ---- cursor over (env, event) ---- */
+/* ---- cursor over (env, element) ---- */
 
 enum { IT_ENVS, IT_EVENTS, IT_PATHS, IT_HIST };
 
+/*
+ * A reader's place: the env it stands on (a reference held, so it stays
+ * readable even if evicted) and the element within it.  No lock is held
+ * between two reads, and none while a line is formatted.
+ */
 struct bd_iter {
 	struct bd_filter f;	/* the filter when the file was opened */
-	u64 ok_seq;		/* env seq whose match is cached in ok */
-	bool ok;
-	loff_t pos;		/* position the cursor stands for */
-	u64 seq;		/* env seq at or after which to look */
-	u32 idx;		/* event index within that env */
 	int mode;		/* IT_*: what one line is */
-	struct bd_env *env;	/* current env, valid under bd_store_lock */
-	const struct bd_chunk *chunk;
+	loff_t pos;		/* the line the cursor stands for */
+	struct bd_env *env;	/* NULL: before the first env, or after the last */
+	bool done;		/* past the last env */
+	bool checked, ok;	/* env matched against the filter */
+	u32 idx;		/* element within the env */
 };
 
-static bool it_env_ok(struct bd_iter *it, const struct bd_env *e)
+/* Is there a line at (env, idx) or further in this env?  Moves idx to it. */
+static bool it_elem(struct bd_iter *it)
 {
-	if (it->ok_seq != e->seq) {
-		it->ok_seq = e->seq;
-		it->ok = bd_env_match(&it->f, e);
-	}
-	return it->ok;
-}
-
-/*
- * Settle on the first element at or after (seq, idx) that passes the
- * filter; NULL at the end.
- */
-static void *it_settle(struct bd_iter *it)
-{
+	const struct bd_env *e = it->env;
 	const struct bd_event *ev;
-	struct bd_env *e;
 
-	list_for_each_entry(e, &bd_store, node) {
-		if (e->seq < it->seq)
-			continue;
-		if (e->seq > it->seq) {
-			it->seq = e->seq;
-			it->idx = 0;
-			it->chunk = NULL;
-		}
-		if (!it_env_ok(it, e))
-			continue;
-		it->env = e;
-		if (it->mode == IT_HIST) {
-			if (bd_finished(e) && e->err && it->idx < e->h_len)
-				return it;
-			goto next_env;
-		}
-		if (it->mode == IT_PATHS) {
-			while (it->idx < READ_ONCE(e->nr_paths)) {
-				if (!(it->f.keys & BD_F_PATH) || it->idx == it->f.path)
-					return it;
-				it->idx++;
-			}
-			goto next_env;
-		}
-		if (it->mode == IT_ENVS)
-			return it;
-		while ((ev = bd_env_event(e, it->idx, &it->chunk))) {
-			if (bd_event_match(&it->f, ev))
-				return it;
-			it->idx++;
-		}
-next_env:
-		it->seq = e->seq + 1;
-		it->idx = 0;
-		it->chunk = NULL;
+	switch (it->mode) {
+	case IT_ENVS:
+		return !it->idx;
+	case IT_HIST:
+		return bd_finished(e) && e->err && it->idx < e->h_len;
+	case IT_PATHS:
+		for (; it->idx < bd_nr_paths(e); it->idx++)
+			if (!(it->f.keys & BD_F_PATH) || it->idx == it->f.path)
+				return true;
+		return false;
 	}
-	return NULL;
+	for (; (ev = bd_env_event(e, it->idx)); it->idx++)
+		if (bd_event_match(&it->f, ev))
+			return true;
+	return false;
 }
 
-static void it_advance(struct bd_iter *it)
+/* Settle on the first line at or after the cursor; false at the end. */
+static bool it_settle(struct bd_iter *it)
 {
-	if (it->mode != IT_ENVS) {
-		it->idx++;
-	} else {
-		it->seq++;
+	while (!it->done) {
+		if (it->env) {
+			if (!it->checked) {
+				it->ok = bd_env_match(&it->f, it->env);
+				it->checked = true;
+			}
+			if (it->ok && it_elem(it))
+				return true;
+		}
+		it->env = bd_env_next(it->env, 0, false);
 		it->idx = 0;
+		it->checked = false;
+		it->done = !it->env;
 	}
+	return false;
+}
+
+static void it_rewind(struct bd_iter *it)
+{
+	bd_env_put(it->env);
+	it->env = NULL;
+	it->done = false;
+	it->idx = 0;
+	it->pos = 0;
 }
 
 static void *it_start(struct seq_file *m, loff_t *pos)
 {
 	struct bd_iter *it = m->private;
-	loff_t n;
 
-	raw_spin_lock_irq(&bd_store_lock);
-	if (*pos == it->pos)
-		return it_settle(it);
-	/* rewind: an lseek, or a read restarted at 0 */
-	it->seq = 0;
-	it->idx = 0;
-	it->chunk = NULL;
-	for (n = 0; n < *pos; n++) {
-		if (!it_settle(it))
-			break;
-		it_advance(it);
+	if (*pos < it->pos)
+		it_rewind(it);		/* an lseek back, or a read from 0 again */
+	while (it->pos < *pos && it_settle(it)) {
+		it->idx++;
+		it->pos++;
 	}
-	it->pos = *pos;
-	return it_settle(it);
+	return it->pos == *pos && it_settle(it) ? it : NULL;
 }
 
 static void *it_next(struct seq_file *m, void *v, loff_t *pos)
 {
 	struct bd_iter *it = m->private;
 
-	it_advance(it);
+	it->idx++;
 	it->pos = ++*pos;
-	return it_settle(it);
+	return it_settle(it) ? it : NULL;
 }
 
 static void it_stop(struct seq_file *m, void *v)
 {
-	raw_spin_unlock_irq(&bd_store_lock);
 }
 
 static int it_show(struct seq_file *m, void *v)
 {
 	struct bd_iter *it = v;
+	const struct bd_env *e = it->env;
 	const struct bd_event *ev;
+	const struct bd_path *p;
+	const struct bd_hist *h;
 
-	if (it->mode == IT_HIST) {
-		const struct bd_hist *h = bd_hist_at(it->env, it->idx);
-
+	switch (it->mode) {
+	case IT_HIST:
+		h = bd_hist_at(e, it->idx);
 		if (h)
-			bd_show_hist(m, it->env, it->idx, h);
-		return 0;
-	}
-	if (it->mode == IT_PATHS) {
-		const struct bd_path *p = bd_env_path(it->env, it->idx);
-
+			bd_show_hist(m, e, it->idx, h);
+		break;
+	case IT_PATHS:
+		p = bd_env_path(e, it->idx);
 		if (p)
-			bd_show_path(m, it->env, it->idx, p);
-		return 0;
+			bd_show_path(m, e, it->idx, p);
+		break;
+	case IT_ENVS:
+		bd_show_env(m, e);
+		break;
+	default:
+		ev = bd_env_event(e, it->idx);
+		if (ev)
+			bd_show_event(m, e, it->idx, ev);
 	}
-	if (it->mode == IT_ENVS) {
-		bd_show_env(m, it->env);
-		return 0;
-	}
-	ev = bd_env_event(it->env, it->idx, &it->chunk);
-	if (ev)
-		bd_show_event(m, it->env, it->idx, ev);
 	return 0;
 }
 
@@ -326,9 +308,16 @@ static int it_open(struct inode *inode, struct file *file, int mode)
 	if (!it)
 		return -ENOMEM;
 	it->mode = mode;
-	it->ok_seq = U64_MAX;
 	bd_filter_get(&it->f);
 	return 0;
+}
+
+static int it_release(struct inode *inode, struct file *file)
+{
+	struct bd_iter *it = ((struct seq_file *)file->private_data)->private;
+
+	bd_env_put(it->env);
+	return seq_release_private(inode, file);
 }
 
 static int envs_open(struct inode *inode, struct file *file)
@@ -353,20 +342,20 @@ static int hist_open(struct inode *inode, struct file *file)
 
 const struct file_operations bd_hist_fops = {
 	.owner = THIS_MODULE, .open = hist_open, .read = seq_read,
-	.llseek = seq_lseek, .release = seq_release_private,
+	.llseek = seq_lseek, .release = it_release,
 };
 
 const struct file_operations bd_paths_fops = {
 	.owner = THIS_MODULE, .open = paths_open, .read = seq_read,
-	.llseek = seq_lseek, .release = seq_release_private,
+	.llseek = seq_lseek, .release = it_release,
 };
 
 const struct file_operations bd_envs_fops = {
 	.owner = THIS_MODULE, .open = envs_open, .read = seq_read,
-	.llseek = seq_lseek, .release = seq_release_private,
+	.llseek = seq_lseek, .release = it_release,
 };
 
 const struct file_operations bd_events_fops = {
 	.owner = THIS_MODULE, .open = events_open, .read = seq_read,
-	.llseek = seq_lseek, .release = seq_release_private,
+	.llseek = seq_lseek, .release = it_release,
 };

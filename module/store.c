@@ -2,156 +2,261 @@
 /*
  * bpf_diag: the bounded history store.
  *
- * One struct bd_env per bpf_check() call, kept on a list, oldest first.
- * Events are appended by the verifying task only (from kprobe context, so
- * with GFP_ATOMIC and no sleeping) into chunks; the count is published with
- * release semantics, so readers walk events [0, nr_events) without a lock
- * against the writer.  bd_store_lock protects the list itself: readers
- * hold it while they format one seq_file buffer, writers take it only to
- * add an env or to evict one.  Only finished envs are evicted or cleared,
- * so a writer never sees its env freed.
+ * One struct bd_env per bpf_check() call, in its own page, kept on a list,
+ * oldest first.  Events, source lines, paths and the history are appended
+ * by the verifying task only (kprobe context: pages from the pool, no
+ * sleeping) into chunked arrays; each count is published with release
+ * semantics, so readers see records [0, count) without any lock against
+ * the writer.  bd_lock guards the list and the envs' reference counts: the
+ * list holds one, every reader that stands on an env holds one, and the
+ * last put gives the env's pages back to the pool in one splice.  Only
+ * finished envs are evicted or cleared, so a writer never sees its env go.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/hash.h>
+#include <linux/kprobes.h>
+#include <linux/mm.h>
 #include <linux/moduleparam.h>
-#include <linux/slab.h>
-#include <linux/sched/clock.h>
 #include "bpf_diag.h"
 
-DEFINE_RAW_SPINLOCK(bd_store_lock);
 LIST_HEAD(bd_store);
-struct bd_counters bd_cnt;
 
 unsigned int bd_max_envs = 1024;
 module_param_named(max_envs, bd_max_envs, uint, 0444);
-MODULE_PARM_DESC(max_envs, "Verifications kept; the oldest finished one is evicted (1024)");
+MODULE_PARM_DESC(max_envs, "Verifications kept; the oldest finished one is evicted (1024; 1-65536)");
 
 unsigned int bd_max_events = 16384;
 module_param_named(max_events, bd_max_events, uint, 0444);
-MODULE_PARM_DESC(max_events, "Events kept per verification; more are counted as dropped (16384)");
+MODULE_PARM_DESC(max_events, "Events kept per verification; more are counted as dropped (16384; 1-2097152)");
 
 unsigned long bd_max_bytes = 32UL << 20;
 module_param_named(max_bytes, bd_max_bytes, ulong, 0444);
-MODULE_PARM_DESC(max_bytes, "Memory for the whole store in bytes (32 MiB)");
+MODULE_PARM_DESC(max_bytes, "Memory for the whole store in bytes (32 MiB; 64 KiB to a quarter of RAM)");
 
 unsigned int bd_max_lines = 256;
 module_param_named(max_lines, bd_max_lines, uint, 0444);
-MODULE_PARM_DESC(max_lines, "Source lines kept per verification (256, at most 65534)");
+MODULE_PARM_DESC(max_lines, "Source lines kept per verification (256; 1-65534)");
 
 unsigned int bd_max_paths = 8192;
 module_param_named(max_paths, bd_max_paths, uint, 0444);
-MODULE_PARM_DESC(max_paths, "Path records kept per verification (8192)");
+MODULE_PARM_DESC(max_paths, "Path records kept per verification (8192; 1-2097152)");
 
 unsigned int bd_max_history = 8192;
 module_param_named(max_history, bd_max_history, uint, 0444);
-MODULE_PARM_DESC(max_history, "Entries in the history of the path being verified (8192)");
+MODULE_PARM_DESC(max_history, "Entries in the history of the path being verified (8192; 1-2097152)");
+
+#define BD_CAP_RECORDS	(2U << 20)
 
 static unsigned int nr_envs;
 static u64 next_seq;
 
-static void env_free(struct bd_env *e)
+/* ---- parameters: out of range is clamped, and said ---- */
+
+static void clamp_ul(const char *name, unsigned long *v, unsigned long min, unsigned long max)
 {
-	struct bd_src_chunk *sc = e->src_head, *sn;
-	struct bd_chunk *c = e->head, *n;
+	unsigned long to = clamp(*v, min, max);
 
-	while (c) {
-		n = c->next;
-		kfree(c);
-		c = n;
-	}
-	while (sc) {
-		sn = sc->next;
-		kfree(sc);
-		sc = sn;
-	}
-	kfree(e->src_idx);
-	kfree(e->src_order);
-	{
-		struct bd_path_chunk *pc = e->path_head, *pn;
-		u32 i;
-
-		while (pc) {
-			pn = pc->next;
-			kfree(pc);
-			pc = pn;
-		}
-		for (i = 0; e->hist && i < DIV_ROUND_UP(bd_max_history, BD_HIST_CHUNK); i++)
-			kfree(e->hist[i]);
-		kfree(e->hist);
-	}
-	atomic_long_sub(e->bytes, &bd_cnt.bytes);
-	kfree(e);
+	if (to == *v)
+		return;
+	pr_warn("%s=%lu is %s the %s %lu; using %lu\n", name, *v,
+		*v < min ? "below" : "above", *v < min ? "minimum" : "maximum", to, to);
+	*v = to;
 }
 
-/* Evict the oldest finished env.  bd_store_lock held. */
-static bool evict_one_locked(void)
+static void clamp_u(const char *name, unsigned int *v, unsigned int min, unsigned int max)
+{
+	unsigned long l = *v;
+
+	clamp_ul(name, &l, min, max);
+	*v = l;
+}
+
+static_assert(BD_VEC_MAX(sizeof(struct bd_event)) >= BD_CAP_RECORDS);
+static_assert(BD_VEC_MAX(sizeof(struct bd_path)) >= BD_CAP_RECORDS);
+static_assert(BD_VEC_MAX(sizeof(struct bd_hist)) >= BD_CAP_RECORDS);
+static_assert(BD_VEC_MAX(sizeof(struct bd_src)) >= BD_NO_SRC - 1);
+static_assert(sizeof(struct bd_env) <= BD_PAGE_DATA);
+
+void bd_params_check(void)
+{
+	clamp_u("max_envs", &bd_max_envs, 1, 65536);
+	clamp_u("max_events", &bd_max_events, 1, BD_CAP_RECORDS);
+	clamp_ul("max_bytes", &bd_max_bytes, 64UL << 10,
+		 max(64UL << 10, (totalram_pages() << PAGE_SHIFT) / 4));
+	clamp_u("max_lines", &bd_max_lines, 1, BD_NO_SRC - 1);
+	clamp_u("max_paths", &bd_max_paths, 1, BD_CAP_RECORDS);
+	clamp_u("max_history", &bd_max_history, 1, BD_CAP_RECORDS);
+}
+
+void bd_params_show(struct seq_file *m)
+{
+	seq_printf(m, "param max_envs: %u\n", bd_max_envs);
+	seq_printf(m, "param max_events: %u\n", bd_max_events);
+	seq_printf(m, "param max_bytes: %lu\n", bd_max_bytes);
+	seq_printf(m, "param max_lines: %u\n", bd_max_lines);
+	seq_printf(m, "param max_paths: %u\n", bd_max_paths);
+	seq_printf(m, "param max_history: %u\n", bd_max_history);
+}
+
+/* ---- chunked arrays ---- */
+
+static void vec_init(struct bd_vec *v, size_t size)
+{
+	v->size = size;
+	v->per = BD_PAGE_DATA / size;
+}
+
+static struct bd_page **dir_slots(struct bd_page *d)
+{
+	return (struct bd_page **)d->data;
+}
+
+/* Record @i of @v: below a count loaded with acquire, or the writer's. */
+const void *bd_vec_at(const struct bd_vec *v, u32 i)
+{
+	u32 c = i / v->per;
+	struct bd_page *d, *p;
+
+	if (c / BD_DIR_SLOTS >= BD_VEC_DIRS)
+		return NULL;
+	d = READ_ONCE(v->dir[c / BD_DIR_SLOTS]);
+	p = d ? READ_ONCE(dir_slots(d)[c % BD_DIR_SLOTS]) : NULL;
+	return p ? p->data + (i % v->per) * v->size : NULL;
+}
+
+NOKPROBE_SYMBOL(bd_vec_at);
+
+/* Where the writer puts record @i (at most one past those allocated). */
+static void *vec_slot(struct bd_env *e, struct bd_vec *v, u32 i)
+{
+	u32 c = i / v->per, d = c / BD_DIR_SLOTS;
+	struct bd_page *dp, *p;
+
+	if (c < v->pages)
+		return (void *)bd_vec_at(v, i);
+	if (c != v->pages || d >= BD_VEC_DIRS)
+		return NULL;
+	dp = v->dir[d];
+	if (!dp) {
+		dp = bd_page_get(e);
+		if (!dp)
+			return NULL;
+		memset(dp->data, 0, sizeof(dp->data));
+		WRITE_ONCE(v->dir[d], dp);
+	}
+	p = bd_page_get(e);
+	if (!p)
+		return NULL;
+	WRITE_ONCE(dir_slots(dp)[c % BD_DIR_SLOTS], p);
+	v->pages++;
+	return p->data + (i % v->per) * v->size;
+}
+
+NOKPROBE_SYMBOL(vec_slot);
+
+/* ---- env lifetime ---- */
+
+static void put_locked(struct bd_env *e)
+{
+	if (--e->refs)
+		return;
+	bd_pages_put_locked(e->pg_head, e->pg_tail, e->nr_pages);
+}
+
+NOKPROBE_SYMBOL(put_locked);
+
+static void unlink_locked(struct bd_env *e)
+{
+	list_del(&e->node);
+	e->linked = false;
+	nr_envs--;
+	put_locked(e);
+}
+
+NOKPROBE_SYMBOL(unlink_locked);
+
+/*
+ * Evict the oldest finished env; false if there is none.  Its pages go
+ * back now, or when the last reader standing on it moves on.  At most
+ * the BD_MAX_ACTIVE unfinished envs are skipped.  bd_lock held.
+ */
+bool bd_evict_locked(void)
 {
 	struct bd_env *e;
 
 	list_for_each_entry(e, &bd_store, node) {
 		if (!bd_finished(e))
 			continue;
-		list_del(&e->node);
-		nr_envs--;
-		env_free(e);
+		unlink_locked(e);
 		atomic64_inc(&bd_cnt.envs_evicted);
 		return true;
 	}
 	return false;
 }
 
-static bool over_bytes(size_t more)
-{
-	return atomic_long_read(&bd_cnt.bytes) + more > bd_max_bytes;
-}
+NOKPROBE_SYMBOL(bd_evict_locked);
 
-/* Make room for @more bytes (and one env if @env); false if impossible. */
-static bool make_room(size_t more, bool env)
+void bd_env_put(struct bd_env *e)
 {
 	unsigned long flags;
-	bool ok = true;
 
-	raw_spin_lock_irqsave(&bd_store_lock, flags);
-	while (over_bytes(more) || (env && nr_envs >= bd_max_envs)) {
-		if (!evict_one_locked()) {
-			ok = false;
-			break;
-		}
-	}
-	raw_spin_unlock_irqrestore(&bd_store_lock, flags);
-	return ok;
+	if (!e)
+		return;
+	flags = bd_lock();
+	put_locked(e);
+	bd_unlock(flags);
 }
 
+/* A record for a verification of @prog starting now; NULL (counted) if no room. */
 struct bd_env *bd_env_new(struct bpf_prog *prog)
 {
-	struct bd_env *e;
+	struct bd_page *pg = bd_page_get(NULL);
 	unsigned long flags;
+	struct bd_env *e;
 
-	if (!make_room(sizeof(*e), true))
+	if (!pg)
 		goto drop;
-	e = kzalloc_obj(*e, GFP_ATOMIC | __GFP_NOWARN);
-	if (!e)
-		goto drop;
-	e->bytes = sizeof(*e);
-	atomic_long_add(e->bytes, &bd_cnt.bytes);
+	e = (struct bd_env *)pg->data;
+	memset(e, 0, sizeof(*e));
+	e->pg_head = pg;
+	e->pg_tail = pg;
+	e->nr_pages = 1;
 	strscpy(e->prog, prog->aux->name, sizeof(e->prog));
 	get_task_comm(e->comm, current);
 	e->type = prog->type;
 	e->pid = task_tgid_nr(current);
 	e->insns = prog->len;
 	e->start_ns = ktime_get_ns();
+	memset(e->src_hash, 0xff, sizeof(e->src_hash));
+	vec_init(&e->ev, sizeof(struct bd_event));
+	vec_init(&e->src, sizeof(struct bd_src));
+	vec_init(&e->paths, sizeof(struct bd_path));
+	vec_init(&e->hist, sizeof(struct bd_hist));
 
-	raw_spin_lock_irqsave(&bd_store_lock, flags);
+	flags = bd_lock();
+	while (nr_envs >= bd_max_envs) {
+		if (!bd_evict_locked()) {
+			/* every env kept is still being verified */
+			bd_pages_put_locked(pg, pg, 1);
+			bd_unlock(flags);
+			goto drop;
+		}
+	}
 	e->seq = ++next_seq;
+	e->refs = 1;
+	e->linked = true;
 	list_add_tail(&e->node, &bd_store);
 	nr_envs++;
-	raw_spin_unlock_irqrestore(&bd_store_lock, flags);
+	bd_unlock(flags);
 	atomic64_inc(&bd_cnt.envs);
 	return e;
 drop:
 	atomic64_inc(&bd_cnt.envs_dropped);
 	return NULL;
 }
+
+NOKPROBE_SYMBOL(bd_env_new);
 
 void bd_env_finish(struct bd_env *e, int err)
 {
@@ -161,268 +266,137 @@ void bd_env_finish(struct bd_env *e, int err)
 	smp_store_release(&e->finished, true);
 }
 
-static void publish_chunk(struct bd_chunk **link, struct bd_chunk *c)
-{
-	/* pairs with the smp_load_acquire() in chunk_at() */
-	smp_store_release(link, c);
-}
+NOKPROBE_SYMBOL(bd_env_finish);
 
-static const struct bd_chunk *chunk_at(struct bd_chunk * const *link)
+/* Append @ev to @e; false (counted) if it was dropped.  Writer only. */
+bool bd_env_add(struct bd_env *e, const struct bd_event *ev)
 {
-	/* pairs with the smp_store_release() in publish_chunk() */
-	return smp_load_acquire(link);
-}
+	u32 n = e->nr_events;
+	struct bd_event *slot;
 
-static void publish_src_chunk(struct bd_src_chunk **link, struct bd_src_chunk *c)
-{
-	/* pairs with the smp_load_acquire() in src_chunk_at() */
-	smp_store_release(link, c);
-}
-
-static const struct bd_src_chunk *src_chunk_at(struct bd_src_chunk * const *link)
-{
-	/* pairs with the smp_store_release() in publish_src_chunk() */
-	return smp_load_acquire(link);
-}
-
-static bool charge(struct bd_env *e, size_t n)
-{
-	if (!make_room(n, false))
+	slot = n < bd_max_events ? vec_slot(e, &e->ev, n) : NULL;
+	if (!slot) {
+		e->dropped++;
+		atomic64_inc(&bd_cnt.events_dropped);
 		return false;
-	e->bytes += n;
-	atomic_long_add(n, &bd_cnt.bytes);
+	}
+	*slot = *ev;
+	if (ev->kind == BPF_DIAG_LEAK)
+		WRITE_ONCE(e->has_leak, true);
+	/* publish the event: pairs with bd_nr_events() */
+	smp_store_release(&e->nr_events, n + 1);
+	atomic64_inc(&bd_cnt.events);
 	return true;
 }
 
-static void uncharge(struct bd_env *e, size_t n)
+NOKPROBE_SYMBOL(bd_env_add);
+
+/* Event @idx of @e, or NULL past the events published. */
+const struct bd_event *bd_env_event(const struct bd_env *e, u32 idx)
 {
-	e->bytes -= n;
-	atomic_long_sub(n, &bd_cnt.bytes);
+	return idx < bd_nr_events(e) ? bd_vec_at(&e->ev, idx) : NULL;
 }
 
-static_assert(offsetof(struct bd_chunk, next) == 0);
-static_assert(offsetof(struct bd_src_chunk, next) == 0);
-static_assert(offsetof(struct bd_path_chunk, next) == 0);
+/* ---- source lines, found by their line-info index ---- */
 
-/*
- * A new chunk of @size bytes charged to @e, its leading next pointer
- * NULL; NULL (nothing charged) when the store or the allocator is full.
- */
-static void *new_chunk(struct bd_env *e, size_t size)
+static u32 src_bucket(u32 linfo)
 {
-	void **c;
+	return hash_32(linfo, BD_SRC_HASH_BITS);
+}
 
-	if (!charge(e, size))
+const struct bd_src *bd_env_src_at(const struct bd_env *e, u16 idx)
+{
+	/* pairs with the smp_store_release() in bd_env_src_add() */
+	if (idx == BD_NO_SRC || idx >= smp_load_acquire(&e->nr_src))
 		return NULL;
-	c = kmalloc(size, GFP_ATOMIC | __GFP_NOWARN);
-	if (!c) {
-		uncharge(e, size);
-		return NULL;
-	}
-	*c = NULL;
-	return c;
+	return bd_vec_at(&e->src, idx);
 }
 
-static void drop_event(struct bd_env *e)
-{
-	e->dropped++;
-	atomic64_inc(&bd_cnt.events_dropped);
-}
+NOKPROBE_SYMBOL(bd_env_src_at);
 
-/* Append @ev to @e.  Called only by the task verifying @e. */
-void bd_env_add(struct bd_env *e, const struct bd_event *ev)
+/* The slot of line-info record @linfo, or BD_NO_SRC.  Writer only. */
+u16 bd_env_src_find(const struct bd_env *e, u32 linfo)
 {
-	u32 n = e->nr_events, idx = n % BD_CHUNK_EVENTS;
-	struct bd_chunk *c;
+	u16 i = e->src_hash[src_bucket(linfo)];
+	const struct bd_src *s;
 
-	if (n >= bd_max_events)
-		return drop_event(e);
-	if (idx == 0) {
-		c = new_chunk(e, sizeof(*c));
-		if (!c)
-			return drop_event(e);
-		publish_chunk(e->tail ? &e->tail->next : &e->head, c);
-		e->tail = c;
+	while ((s = bd_env_src_at(e, i))) {
+		if (s->linfo == linfo)
+			return i;
+		i = s->next;
 	}
-	e->tail->ev[idx] = *ev;
-	/* publish the event: pairs with the readers' acquire */
-	smp_store_release(&e->nr_events, n + 1);
-	atomic64_inc(&bd_cnt.events);
-}
-
-/*
- * Event @idx of @e, for readers holding bd_store_lock.  @cur caches the
- * chunk of the previous call so a sequential walk is linear.
- */
-const struct bd_event *bd_env_event(const struct bd_env *e, u32 idx,
-				    const struct bd_chunk **cur)
-{
-	const struct bd_chunk *c;
-	u32 i;
-
-	if (idx >= bd_nr_events(e))
-		return NULL;
-	if (idx % BD_CHUNK_EVENTS && *cur) {
-		c = *cur;
-	} else {
-		c = chunk_at(&e->head);
-		for (i = 0; i < idx / BD_CHUNK_EVENTS && c; i++)
-			c = chunk_at(&c->next);
-	}
-	*cur = c;
-	return c ? &c->ev[idx % BD_CHUNK_EVENTS] : NULL;
-}
-
-/*
- * Line-info record @linfo of @e: its slot, or BD_NO_SRC with *@pos set to
- * where bd_env_src_add() would insert it.
- */
-u16 bd_env_src_find(const struct bd_env *e, u32 linfo, u32 *pos)
-{
-	u32 lo = 0, hi = e->nr_src, mid;
-
-	while (lo < hi) {
-		mid = (lo + hi) / 2;
-		if (e->src_idx[mid] == linfo)
-			return e->src_order[mid];
-		if (e->src_idx[mid] < linfo)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*pos = lo;
 	return BD_NO_SRC;
 }
 
-/*
- * Add *@src as line-info record @linfo at sorted position @pos.  Called
- * only by the task verifying @e.  BD_NO_SRC (counted) past max_lines.
- */
-u16 bd_env_src_add(struct bd_env *e, u32 pos, u32 linfo, const struct bd_src *src)
-{
-	u32 n = e->nr_src, max = min_t(u32, bd_max_lines, BD_NO_SRC - 1);
-	size_t isz = max * (sizeof(u32) + sizeof(u16));
-	struct bd_src_chunk *c;
+NOKPROBE_SYMBOL(bd_env_src_find);
 
-	if (n >= max)
-		goto drop;
-	if (!e->src_idx) {
-		if (!charge(e, isz))
-			goto drop;
-		e->src_idx = kmalloc_array(max, sizeof(u32), GFP_ATOMIC | __GFP_NOWARN);
-		e->src_order = kmalloc_array(max, sizeof(u16), GFP_ATOMIC | __GFP_NOWARN);
-		if (!e->src_idx || !e->src_order) {
-			kfree(e->src_idx);
-			kfree(e->src_order);
-			e->src_idx = NULL;
-			e->src_order = NULL;
-			uncharge(e, isz);
-			goto drop;
-		}
+/* Add *@src; its slot, or BD_NO_SRC (counted) past max_lines.  Writer only. */
+u16 bd_env_src_add(struct bd_env *e, const struct bd_src *src)
+{
+	u32 n = e->nr_src, b = src_bucket(src->linfo);
+	struct bd_src *s;
+
+	s = n < bd_max_lines ? vec_slot(e, &e->src, n) : NULL;
+	if (!s) {
+		e->src_dropped++;
+		return BD_NO_SRC;
 	}
-	if (n % BD_SRC_CHUNK == 0) {
-		c = new_chunk(e, sizeof(*c));
-		if (!c)
-			goto drop;
-		publish_src_chunk(e->src_tail ? &e->src_tail->next : &e->src_head, c);
-		e->src_tail = c;
-	}
-	e->src_tail->s[n % BD_SRC_CHUNK] = *src;
-	memmove(&e->src_idx[pos + 1], &e->src_idx[pos], (n - pos) * sizeof(u32));
-	memmove(&e->src_order[pos + 1], &e->src_order[pos], (n - pos) * sizeof(u16));
-	e->src_idx[pos] = linfo;
-	e->src_order[pos] = n;
+	*s = *src;
+	s->next = e->src_hash[b];
+	e->src_hash[b] = n;
 	/* publish the record: pairs with bd_env_src_at() */
 	smp_store_release(&e->nr_src, n + 1);
 	return n;
-drop:
-	e->src_dropped++;
-	return BD_NO_SRC;
 }
 
-static void publish_path_chunk(struct bd_path_chunk **link, struct bd_path_chunk *c)
-{
-	/* pairs with the smp_load_acquire() in path_chunk_at() */
-	smp_store_release(link, c);
-}
+NOKPROBE_SYMBOL(bd_env_src_add);
 
-static struct bd_path_chunk *path_chunk_at(struct bd_path_chunk * const *link)
-{
-	/* pairs with the smp_store_release() in publish_path_chunk() */
-	return smp_load_acquire(link);
-}
+/* ---- paths and the history ---- */
 
-/* A new path record; its id, or BD_NO_PATH past max_paths. */
+/* A new path record; its id, or BD_NO_PATH (counted) past max_paths. */
 u32 bd_env_path_new(struct bd_env *e, const struct bd_path *p)
 {
 	u32 n = e->nr_paths;
-	struct bd_path_chunk *c;
+	struct bd_path *slot;
 
-	if (n >= bd_max_paths)
-		goto drop;
-	if (n % BD_PATH_CHUNK == 0) {
-		c = new_chunk(e, sizeof(*c));
-		if (!c)
-			goto drop;
-		publish_path_chunk(e->path_tail ? &e->path_tail->next : &e->path_head, c);
-		e->path_tail = c;
+	slot = n < bd_max_paths ? vec_slot(e, &e->paths, n) : NULL;
+	if (!slot) {
+		e->paths_dropped++;
+		return BD_NO_PATH;
 	}
-	e->path_tail->p[n % BD_PATH_CHUNK] = *p;
+	*slot = *p;
 	/* publish the record: pairs with bd_env_path() */
 	smp_store_release(&e->nr_paths, n + 1);
 	return n;
-drop:
-	e->paths_dropped++;
-	return BD_NO_PATH;
 }
+
+NOKPROBE_SYMBOL(bd_env_path_new);
 
 /* Path @id of @e, or NULL.  Its end fields change until the env finishes. */
 struct bd_path *bd_env_path(const struct bd_env *e, u32 id)
 {
-	struct bd_path_chunk *c;
-	u32 i;
-
-	/* pairs with the smp_store_release() in bd_env_path_new() */
-	if (id == BD_NO_PATH || id >= smp_load_acquire(&e->nr_paths))
+	if (id == BD_NO_PATH || id >= bd_nr_paths(e))
 		return NULL;
-	c = path_chunk_at(&e->path_head);
-	for (i = 0; i < id / BD_PATH_CHUNK && c; i++)
-		c = path_chunk_at(&c->next);
-	return c ? &c->p[id % BD_PATH_CHUNK] : NULL;
+	return (struct bd_path *)bd_vec_at(&e->paths, id);
 }
 
-/* Append to the current path's history (writer only). */
+NOKPROBE_SYMBOL(bd_env_path);
+
+/* Append to the current path's history (writer only); lost ones counted. */
 void bd_hist_add(struct bd_env *e, const struct bd_hist *h)
 {
-	u32 n = e->h_len, ci = n / BD_HIST_CHUNK;
-	u32 nch = DIV_ROUND_UP(bd_max_history, BD_HIST_CHUNK);
+	struct bd_hist *slot;
 
-	if (n >= bd_max_history)
-		goto lost;
-	if (!e->hist) {
-		if (!charge(e, nch * sizeof(*e->hist)))
-			goto lost;
-		e->hist = kcalloc(nch, sizeof(*e->hist), GFP_ATOMIC | __GFP_NOWARN);
-		if (!e->hist) {
-			uncharge(e, nch * sizeof(*e->hist));
-			goto lost;
-		}
+	slot = e->h_len < bd_max_history ? vec_slot(e, &e->hist, e->h_len) : NULL;
+	if (!slot) {
+		e->h_lost++;
+		return;
 	}
-	if (!e->hist[ci]) {
-		if (!charge(e, BD_HIST_CHUNK * sizeof(*h)))
-			goto lost;
-		e->hist[ci] = kmalloc_array(BD_HIST_CHUNK, sizeof(*h), GFP_ATOMIC | __GFP_NOWARN);
-		if (!e->hist[ci]) {
-			uncharge(e, BD_HIST_CHUNK * sizeof(*h));
-			goto lost;
-		}
-	}
-	e->hist[ci][n % BD_HIST_CHUNK] = *h;
-	e->h_len = n + 1;
-	return;
-lost:
-	e->h_lost++;
+	*slot = *h;
+	e->h_len++;
 }
+
+NOKPROBE_SYMBOL(bd_hist_add);
 
 /* Cut the history back to @len entries (a pop; writer only). */
 void bd_hist_truncate(struct bd_env *e, u32 len)
@@ -431,54 +405,85 @@ void bd_hist_truncate(struct bd_env *e, u32 len)
 		e->h_len = len;
 }
 
+NOKPROBE_SYMBOL(bd_hist_truncate);
+
 /* History entry @i; for readers of a finished env. */
 const struct bd_hist *bd_hist_at(const struct bd_env *e, u32 i)
 {
-	if (i >= e->h_len || !e->hist || !e->hist[i / BD_HIST_CHUNK])
-		return NULL;
-	return &e->hist[i / BD_HIST_CHUNK][i % BD_HIST_CHUNK];
+	return i < e->h_len ? bd_vec_at(&e->hist, i) : NULL;
 }
 
-/* Source line @idx of @e, for readers holding bd_store_lock. */
-const struct bd_src *bd_env_src_at(const struct bd_env *e, u16 idx)
+/* ---- readers' walk over the list ---- */
+
+/*
+ * The env after @cur (oldest first) or before it (@newest_first), or
+ * without @cur the first one after (before) seq @seq; a reference is
+ * taken on it and @cur's is dropped.  NULL at the end.  O(1) unless @cur
+ * was evicted meanwhile: then the list is searched by seq.
+ */
+struct bd_env *bd_env_next(struct bd_env *cur, u64 seq, bool newest_first)
 {
-	const struct bd_src_chunk *c;
-	u32 i;
+	struct bd_env *e, *found = NULL;
+	unsigned long flags = bd_lock();
 
-	/* pairs with the smp_store_release() in bd_env_src() */
-	if (idx == BD_NO_SRC || idx >= smp_load_acquire(&e->nr_src))
-		return NULL;
-	c = src_chunk_at(&e->src_head);
-	for (i = 0; i < idx / BD_SRC_CHUNK && c; i++)
-		c = src_chunk_at(&c->next);
-	return c ? &c->s[idx % BD_SRC_CHUNK] : NULL;
+	if (cur && cur->linked) {
+		e = newest_first ? list_prev_entry(cur, node) : list_next_entry(cur, node);
+		found = &e->node == &bd_store ? NULL : e;
+	} else {
+		if (cur)
+			seq = cur->seq;
+		if (newest_first) {
+			list_for_each_entry_reverse(e, &bd_store, node)
+				if (e->seq < seq) {
+					found = e;
+					break;
+				}
+		} else {
+			list_for_each_entry(e, &bd_store, node)
+				if (e->seq > seq) {
+					found = e;
+					break;
+				}
+		}
+	}
+	if (found)
+		found->refs++;
+	if (cur)
+		put_locked(cur);
+	bd_unlock(flags);
+	return found;
 }
 
-/* Forget every finished env. */
+/* Forget every finished env, 64 at a time under the lock. */
 void bd_store_clear(void)
 {
 	struct bd_env *e, *t;
 	unsigned long flags;
+	int n;
 
-	raw_spin_lock_irqsave(&bd_store_lock, flags);
-	list_for_each_entry_safe(e, t, &bd_store, node) {
-		if (!bd_finished(e))
-			continue;
-		list_del(&e->node);
-		nr_envs--;
-		env_free(e);
-	}
-	raw_spin_unlock_irqrestore(&bd_store_lock, flags);
+	do {
+		n = 0;
+		flags = bd_lock();
+		list_for_each_entry_safe(e, t, &bd_store, node) {
+			if (!bd_finished(e))
+				continue;
+			unlink_locked(e);
+			atomic64_inc(&bd_cnt.envs_cleared);
+			if (++n == 64)
+				break;
+		}
+		bd_unlock(flags);
+		cond_resched();
+	} while (n == 64);
 }
 
-/* Module exit: the hooks are gone, nothing writes any more. */
+/* Module exit: no hook runs and no file is open any more. */
 void bd_store_exit(void)
 {
 	struct bd_env *e, *t;
+	unsigned long flags = bd_lock();
 
-	list_for_each_entry_safe(e, t, &bd_store, node) {
-		list_del(&e->node);
-		env_free(e);
-	}
-	nr_envs = 0;
+	list_for_each_entry_safe(e, t, &bd_store, node)
+		unlink_locked(e);
+	bd_unlock(flags);
 }
