@@ -11,18 +11,24 @@ ok() { _n=$((_n + 1)); _pass=$((_pass + 1)); echo "ok $_n $1"; }
 not_ok() { _n=$((_n + 1)); _fail=$((_fail + 1)); echo "not ok $_n $1 # $2"; }
 skip() { _n=$((_n + 1)); _skip=$((_skip + 1)); echo "ok $_n $1 # SKIP $2"; }
 diag() { echo "# $*"; }
-# Run "$@" as test NAME: pass when it exits 0, the reason is its last line.
+# Run "$@" as test NAME: pass when it exits 0 and no fail_msg ran on the
+# way; the reason is the first failure's message.
 check() {
-	local name=$1 out
+	local name=$1 out rc
 	shift
-	if out=$("$@" 2>&1); then
+	rm -f $T/.failed
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ $rc = 0 ] && [ ! -e $T/.failed ]; then
+		echo "$out" | grep '^# '
 		ok "$name"
 	else
 		echo "$out" | sed 's/^/# /'
-		not_ok "$name" "$(echo "$out" | tail -n 1)"
+		not_ok "$name" "$(cat $T/.failed 2>/dev/null || echo "$out" | tail -n 1)"
 	fi
 }
-fail_msg() { echo "$*"; return 1; }
+# Print a failure; the test fails even if later commands succeed.
+fail_msg() { echo "$*"; [ -e $T/.failed ] || echo "$*" >$T/.failed; return 1; }
 ensure_loaded() { [ -d $D ] || insmod $KO; }
 
 # Run a KTAP-printing command as a nested subtest: its lines indented, its
@@ -47,3 +53,29 @@ subtest() {
 kv() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -1; }
 counter() { sed -n "s/^counter $1: //p" $D/status; }
 reload() { rmmod bpf_diag 2>/dev/null; insmod $KO "$@"; }
+
+# Background work for the load tests: jobs run until stop_bg.
+ncpu() { grep -c ^processor /proc/cpuinfo; }
+bg_start() { # command...: run it in a loop in the background
+	( while [ ! -e $T/stop ]; do "$@" >/dev/null 2>&1; done ) &
+	echo $! >>$T/bg
+}
+# PER loaders on every vCPU, each loading OBJS... in turn, all programs;
+# -n NICE runs them at that nice level.
+loaders_start() { # [-n NICE] PER OBJ...
+	local per i nice=0
+	[ "$1" = -n ] && { nice=$2; shift 2; }
+	per=$1
+	shift
+	for i in $(seq $(($(ncpu) * per))); do
+		bg_start nice -n $nice sh -c 'for o; do [ -e '$T'/stop ] && exit; bpf-diag-load -q -l 0 $o; done' sh "$@"
+	done
+}
+stop_bg() {
+	local p
+	touch $T/stop
+	for p in $(cat $T/bg 2>/dev/null); do wait $p 2>/dev/null; done
+	rm -f $T/stop $T/bg
+}
+# A random number in [0, N)
+rnd() { awk -v n=$1 'BEGIN { srand(); print int(rand() * n) }' </dev/null; }

@@ -124,4 +124,25 @@ int pth_loop_ok(struct __sk_buff *skb)
 	return 0;
 }
 
+/*
+ * The failing path is the NULL branch of the first lookup, walked last:
+ * its history starts with the NULL-branch drop recorded when the branch
+ * was queued, then a second socket leaks on it.
+ */
+// expect: pth_null_leak reject "Unreleased reference"
+SEC("tc")
+int pth_null_leak(struct __sk_buff *skb)
+{
+	struct bpf_sock *sk = pth_lookup(skb);
+
+	if (sk) {
+		bpf_sk_release(sk);
+		return 0;
+	}
+	sk = pth_lookup(skb);
+	if (!sk)
+		return 0;
+	return sk->mark ? 1 : 0;
+}
+
 char LICENSE[] SEC("license") = "GPL";

@@ -3,7 +3,8 @@
  * bpf-diag-check: hold bpf_diag's records against the verifier's own log.
  *
  *   bpf-diag-check [--kernel-log-level N] [--expect FILE] [--log-size MB]
- *                  [--logs DIR] [--repeat N] [-p PROG]... OBJ.o...
+ *                  [--logs DIR] [--repeat N] [--lossy] [-p PROG]... OBJ.o...
+ *   bpf-diag-check --invariants
  *
  * Loads every program of every object on its own (libbpf, autoload off for
  * the others) with a large log buffer at log level 2, finds the env that
@@ -19,6 +20,19 @@
  *  - with --expect: the verdict (and rejection message) the corpus expects.
  * Prints KTAP, one test point per program, a reason on every failure and
  * skip, and "N passed, N failed, N skipped".  Exit 1 on any failure.
+ *
+ * --lossy (for fault injection): an env that says it lost records (dropped=,
+ * src_dropped=, paths_dropped=, paths_broken=, history_lost=) is held only
+ * to the invariants below and skipped with its losses named; a load with no
+ * env at all must have been counted in status's envs_dropped.  The verdict
+ * is checked either way.
+ *
+ * --invariants loads nothing: every finished env bpf_diag keeps is held to
+ * what must hold whatever the program (one KTAP point per env): event
+ * indexes dense and as many as envs says, an id acquired once and before
+ * it is released, dropped or leaked, a leak's alloc_insn its acquire's
+ * insn, no leak in an accepted env, path ids dense with parents before
+ * them, pops numbered 1..N once each, history events existing and in order.
  *
  * The expect file has lines "OBJ PROG accept|reject ["MESSAGE"] [since=X.Y]"
  * (OBJ is the object's file name).  The checker sets bpf_diag's filter while
@@ -175,11 +189,27 @@ static long kvl(const char *line, const char *key, long def)
 struct envrec {
 	long seq;
 	char verdict[16];
-	long err, dropped, events, src_dropped, paths_dropped, paths_broken;
+	long err, dropped, events, src_dropped, paths_dropped, paths_broken, hist_lost;
+	long paths;
 };
 
-/* The newest env of this process for program @name. */
-static bool find_env(const char *name, struct envrec *r)
+static void parse_env(const char *line, struct envrec *r)
+{
+	r->seq = kvl(line, "env", -1);
+	if (!kv(line, "verdict", r->verdict, sizeof(r->verdict)))
+		strcpy(r->verdict, "?");
+	r->err = kvl(line, "err", 0);
+	r->dropped = kvl(line, "dropped", 0);
+	r->events = kvl(line, "events", 0);
+	r->src_dropped = kvl(line, "src_dropped", 0);
+	r->paths = kvl(line, "paths", 0);
+	r->paths_dropped = kvl(line, "paths_dropped", 0);
+	r->paths_broken = kvl(line, "paths_broken", 0);
+	r->hist_lost = kvl(line, "history_lost", 0);
+}
+
+/* The newest env of this process, after env @after, for program @name. */
+static bool find_env(const char *name, long after, struct envrec *r)
 {
 	char filt[128], line[1024], prog[64];
 	bool found = false;
@@ -192,16 +222,10 @@ static bool find_env(const char *name, struct envrec *r)
 	if (!f)
 		return false;
 	while (fgets(line, sizeof(line), f)) {
-		if (!kv(line, "prog", prog, sizeof(prog)) || strncmp(prog, name, 15))
+		if (!kv(line, "prog", prog, sizeof(prog)) || strncmp(prog, name, 15) ||
+		    kvl(line, "env", -1) <= after)
 			continue;
-		r->seq = kvl(line, "env", -1);
-		kv(line, "verdict", r->verdict, sizeof(r->verdict));
-		r->err = kvl(line, "err", 0);
-		r->dropped = kvl(line, "dropped", 0);
-		r->events = kvl(line, "events", 0);
-		r->src_dropped = kvl(line, "src_dropped", 0);
-		r->paths_dropped = kvl(line, "paths_dropped", 0);
-		r->paths_broken = kvl(line, "paths_broken", 0);
+		parse_env(line, r);
 		found = true;
 	}
 	fclose(f);
@@ -214,7 +238,7 @@ struct srcref {
 };
 
 struct dpath {
-	long parent, fork, start, end_insn, pop, spec, fork_ev;
+	long parent, fork, start, end_insn, pop, spec, fork_ev, async;
 	char end[16];
 };
 
@@ -302,6 +326,7 @@ static void read_events(long seq, struct events *ev)
 		p->pop = kvl(line, "pop", 0);
 		p->spec = kvl(line, "spec", 0);
 		p->fork_ev = kvl(line, "fork_ev", 0);
+		p->async = kvl(line, "async", 0);
 		if (!kv(line, "end", p->end, sizeof(p->end)))
 			strcpy(p->end, "?");
 	}
@@ -729,8 +754,9 @@ static void check_walk(struct result *r, const struct events *ev, const struct w
 			/* the nroot-th root segment is our nroot-th root path */
 			int want = nroot++;
 
+			/* an async callback's walk has no parent, but is a pop */
 			for (k = 0; k < ev->npaths; k++)
-				if (ev->paths[k].parent < 0 && !want--) {
+				if (ev->paths[k].parent < 0 && !ev->paths[k].async && !want--) {
 					p = &ev->paths[k];
 					break;
 				}
@@ -846,6 +872,185 @@ static void report(const char *obj, const char *prog, struct result *r, const ch
 	fflush(stdout);
 }
 
+/* ---- invariants: what holds for any program, without its log ---- */
+
+struct iev {
+	long idx, insn, id, aux, path;
+	char kind[16];
+};
+
+/* Read the lines of @file (filter already set) into @lines. */
+static int read_lines(const char *file, char ***lines)
+{
+	char line[1024];
+	int n = 0;
+	FILE *f = fopen(file, "r");
+
+	*lines = NULL;
+	while (f && fgets(line, sizeof(line), f)) {
+		*lines = realloc(*lines, (n + 1) * sizeof(char *));
+		(*lines)[n++] = strdup(line);
+	}
+	if (f)
+		fclose(f);
+	return n;
+}
+
+static void free_lines(char **lines, int n)
+{
+	while (n--)
+		free(lines[n]);
+	free(lines);
+}
+
+static void env_invariants(struct result *r, const struct envrec *env)
+{
+	char filt[64], **el, **pl, **hl, v[32];
+	int ne, np, nh, i, k, maxpop = 0;
+	struct iev *ev;
+	char *popseen;
+	long last = -1;
+
+	if ((!strcmp(env->verdict, "accepted")) != (env->err == 0))
+		why(r, "verdict=%s with err=%ld", env->verdict, env->err);
+	snprintf(filt, sizeof(filt), "env=%ld locks", env->seq);
+	if (write_filter(filt)) {
+		why(r, "cannot set the filter");
+		return;
+	}
+	ne = read_lines(DIAG "events", &el);
+	np = read_lines(DIAG "paths", &pl);
+	nh = read_lines(DIAG "history", &hl);
+	if (ne != env->events)
+		why(r, "events=%ld but %d event lines", env->events, ne);
+	ev = calloc(ne + 1, sizeof(*ev));
+	for (i = 0; i < ne; i++) {
+		struct iev *e = &ev[i];
+
+		e->idx = kvl(el[i], "idx", -1);
+		e->insn = kvl(el[i], "insn", -1);
+		e->id = kvl(el[i], "id", -1);
+		e->path = kvl(el[i], "path", -1);
+		if (!kv(el[i], "kind", e->kind, sizeof(e->kind)))
+			strcpy(e->kind, "?");
+		e->aux = !strcmp(e->kind, "leak") ? kvl(el[i], "alloc_insn", -1) : -1;
+		if (e->idx != i)
+			why(r, "event line %d has idx=%ld", i, e->idx);
+		if (e->path >= env->paths)
+			why(r, "event %d on path %ld, only %ld paths", i, e->path, env->paths);
+		if (!strcmp(e->kind, "acquire")) {
+			for (k = 0; k < i; k++)
+				if (!strcmp(ev[k].kind, "acquire") && ev[k].id == e->id)
+					why(r, "id %ld acquired twice (events %d and %d)", e->id, k, i);
+			continue;
+		}
+		if (strcmp(e->kind, "release") && strcmp(e->kind, "null_drop") &&
+		    strcmp(e->kind, "leak"))
+			continue;
+		for (k = 0; k < i; k++)
+			if (!strcmp(ev[k].kind, "acquire") && ev[k].id == e->id)
+				break;
+		if (k == i && !env->dropped)
+			why(r, "%s of id %ld (event %d) before any acquire of it", e->kind, e->id, i);
+		else if (k < i && e->aux >= 0 && e->aux != ev[k].insn)
+			why(r, "leak of id %ld alloc_insn=%ld, acquired at insn %ld", e->id,
+			    e->aux, ev[k].insn);
+		if (!strcmp(e->kind, "leak") && !strcmp(env->verdict, "accepted"))
+			why(r, "accepted, but id %ld leaked", e->id);
+	}
+	if (np != env->paths)
+		why(r, "paths=%ld but %d path lines", env->paths, np);
+	popseen = calloc(np + 2, 1);
+	for (i = 0; i < np; i++) {
+		long id = kvl(pl[i], "path", -1), pop = kvl(pl[i], "pop", 0);
+
+		if (id != i)
+			why(r, "path line %d has path=%ld", i, id);
+		if (kv(pl[i], "parent", v, sizeof(v)) && v[0] != '-' && atol(v) >= id)
+			why(r, "path %ld has parent %s, not an earlier path", id, v);
+		if (kvl(pl[i], "fork_ev", 0) > env->events + env->dropped)
+			why(r, "path %ld forked after event %ld, only %ld events", id,
+			    kvl(pl[i], "fork_ev", 0), env->events);
+		/* dropped path records took their pop numbers with them */
+		if (pop < 0 || pop > np + env->paths_dropped ||
+		    (pop && pop <= np && popseen[pop]++))
+			why(r, "path %ld: pop=%ld twice or out of range", id, pop);
+		if (pop > maxpop)
+			maxpop = pop;
+	}
+	for (i = 1; i <= maxpop && !env->paths_dropped; i++)
+		if (!popseen[i])
+			why(r, "pops go to %d, but no path has pop=%d", maxpop, i);
+	for (i = 0; i < nh; i++) {
+		if (!kv(hl[i], "type", v, sizeof(v)) || strcmp(v, "event"))
+			continue;
+		if (!kv(hl[i], "idx", v, sizeof(v)) || v[0] == '-')
+			continue;
+		if (atol(v) >= ne || atol(v) <= last)
+			why(r, "history entry %d names event %s (events=%d, previous %ld)", i, v,
+			    ne, last);
+		last = atol(v);
+	}
+	if (nh && strcmp(env->verdict, "rejected"))
+		why(r, "a history for an env that was not rejected");
+	free(popseen);
+	free(ev);
+	free_lines(el, ne);
+	free_lines(pl, np);
+	free_lines(hl, nh);
+}
+
+/* Every finished env bpf_diag keeps, held to the invariants. */
+static void check_invariants(void)
+{
+	char **lines, name[64];
+	int n, i;
+
+	write_filter("clear");
+	n = read_lines(DIAG "envs", &lines);
+	for (i = 0; i < n; i++) {
+		struct result r = {};
+		struct envrec env = {};
+
+		parse_env(lines[i], &env);
+		if (!strcmp(env.verdict, "running"))
+			continue;
+		env_invariants(&r, &env);
+		snprintf(name, sizeof(name), "env=%ld", env.seq);
+		report("invariants", name, &r, NULL);
+	}
+	free_lines(lines, n);
+}
+
+/* Losses an env says it had, or NULL. */
+static const char *losses(const struct envrec *env, char *buf, size_t len)
+{
+	if (!env->dropped && !env->src_dropped && !env->paths_dropped && !env->paths_broken &&
+	    !env->hist_lost)
+		return NULL;
+	snprintf(buf, len, "records incomplete: dropped=%ld src_dropped=%ld paths_dropped=%ld paths_broken=%ld history_lost=%ld",
+		 env->dropped, env->src_dropped, env->paths_dropped, env->paths_broken,
+		 env->hist_lost);
+	return buf;
+}
+
+static long status_counter(const char *name)
+{
+	char line[256], key[80];
+	long v = -1;
+	FILE *f = fopen(DIAG "status", "r");
+
+	snprintf(key, sizeof(key), "counter %s: ", name);
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)))
+			v = atol(line + strlen(key));
+	if (f)
+		fclose(f);
+	return v;
+}
+
+static bool lossy;
+
 static void check_prog(const char *obj, const char *name)
 {
 	const struct expect *x = nexpects ? find_expect(obj, name) : NULL;
@@ -855,6 +1060,8 @@ static void check_prog(const char *obj, const char *name)
 	struct vlog *vl;
 	size_t size = 16u << 20;
 	char skip[512], *log;
+	long envs_dropped = lossy ? status_counter("envs_dropped") : 0;
+	long after = status_counter("envs");	/* our env, if any, comes after these */
 	int ret = 0, err, i;
 
 	for (;;) {
@@ -914,8 +1121,14 @@ static void check_prog(const char *obj, const char *name)
 		}
 	}
 	filter_lock(true);
-	if (!find_env(name, &env)) {
+	if (!find_env(name, after, &env)) {
 		filter_lock(false);
+		if (lossy && status_counter("envs_dropped") > envs_dropped) {
+			snprintf(skip, sizeof(skip), "records incomplete: env not recorded (counted in envs_dropped)");
+			free(log);
+			report(obj, name, &r, skip);
+			return;
+		}
 		/* libbpf failed before the kernel saw the program */
 		if (ret && !log[0] && !(x && !x->since[0])) {
 			snprintf(skip, sizeof(skip),
@@ -943,6 +1156,16 @@ static void check_prog(const char *obj, const char *name)
 		why(&r, "env %ld verdict=%s but the load returned %d", env.seq, env.verdict, ret);
 	if (ret && env.err != ret)
 		why(&r, "env %ld err=%ld but the load returned %d", env.seq, env.err, ret);
+	if (lossy && losses(&env, skip, sizeof(skip))) {
+		filter_lock(true);
+		env_invariants(&r, &env);
+		filter_lock(false);
+		free(ev);
+		free(vl);
+		free(log);
+		report(obj, name, &r, r.nreasons ? NULL : skip);
+		return;
+	}
 	if (env.dropped)
 		why(&r, "env %ld dropped %ld events", env.seq, env.dropped);
 
@@ -1076,8 +1299,9 @@ static void usage(const char *me)
 {
 	fprintf(stderr,
 		"usage: %s [--kernel-log-level N] [--expect FILE] [--log-size MB] [--logs DIR]\n"
-		"          [--repeat N] [-p PROG]... OBJ.o...\n",
-		me);
+		"          [--repeat N] [--lossy] [-p PROG]... OBJ.o...\n"
+		"       %s --invariants\n",
+		me, me);
 	exit(2);
 }
 
@@ -1090,10 +1314,13 @@ int main(int argc, char **argv)
 		{ "logs", required_argument, NULL, 'L' },
 		{ "prog", required_argument, NULL, 'p' },
 		{ "repeat", required_argument, NULL, 'r' },
+		{ "lossy", no_argument, NULL, 'y' },
+		{ "invariants", no_argument, NULL, 'i' },
 		{ }
 	};
 	const char *only[256];
 	int nonly = 0, repeat = 1, c, i, j, k;
+	bool invariants = false;
 
 	while ((c = getopt_long(argc, argv, "l:e:s:L:p:r:", opts, NULL)) != -1) {
 		switch (c) {
@@ -1103,10 +1330,12 @@ int main(int argc, char **argv)
 		case 'L': logdir = optarg; break;
 		case 'p': if (nonly < 256) only[nonly++] = optarg; break;
 		case 'r': repeat = atoi(optarg); break;
+		case 'y': lossy = true; break;
+		case 'i': invariants = true; break;
 		default: usage(argv[0]);
 		}
 	}
-	if (optind >= argc)
+	if (optind >= argc && !invariants)
 		usage(argv[0]);
 	if (log_level < 2)
 		fprintf(stderr, "warning: refs= prints need log level 2\n");
@@ -1117,6 +1346,11 @@ int main(int argc, char **argv)
 	libbpf_set_print(silent);
 	save_filter();
 	printf("KTAP version 1\n");
+	if (invariants) {
+		filter_lock(true);
+		check_invariants();
+		filter_lock(false);
+	}
 	for (k = 0; k < repeat; k++)
 	for (i = optind; i < argc; i++) {
 		struct bpf_object *obj = bpf_object__open_file(argv[i], NULL);

@@ -3,13 +3,14 @@
  * bpf-diag-load: load BPF programs of an object one at a time with libbpf,
  * at a chosen verifier log level, and report what the verifier said.
  *
- *   bpf-diag-load [-l LEVEL] [-p PROG]... [-o LOGDIR] [-n REPEAT] [-q] [-t] OBJ
+ *   bpf-diag-load [-l LEVEL] [-p PROG]... [-o LOGDIR] [-n REPEAT] [-c COMM] [-q] [-t] OBJ
  *
  * For each program (all programs of OBJ unless -p names some), prints
  *   prog=NAME verdict=accepted|rejected err=N
  * and writes the verifier log to LOGDIR/NAME.log (or to stdout with -o -).
  * -q prints nothing per load; -t prints "load_ns=N loads=N": the time spent
  * in bpf_object__load() (the BPF_PROG_LOAD syscall) summed over all loads.
+ * -c sets the task's name (comm) before loading.
  * Exit status: 0 when every program could be opened and tried (whatever the
  * verifier said), 2 on usage/setup errors.
  */
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <bpf/libbpf.h>
 
 #define LOG_SIZE (64u << 20)
@@ -102,7 +104,7 @@ int main(int argc, char **argv)
 	struct bpf_program *p;
 	char *log;
 
-	while ((c = getopt(argc, argv, "l:p:o:n:qt")) != -1) {
+	while ((c = getopt(argc, argv, "l:p:o:n:c:qt")) != -1) {
 		switch (c) {
 		case 'l': level = atoi(optarg); break;
 		case 'p': if (nnames < 256) names[nnames++] = optarg; break;
@@ -110,11 +112,12 @@ int main(int argc, char **argv)
 		case 'n': repeat = atoi(optarg); break;
 		case 'q': quiet = 1; break;
 		case 't': timing = 1; break;
+		case 'c': prctl(PR_SET_NAME, optarg, 0, 0, 0); break;
 		default: return 2;
 		}
 	}
 	if (optind + 1 != argc) {
-		fprintf(stderr, "usage: %s [-l LEVEL] [-p PROG]... [-o LOGDIR|-] [-n N] [-q] [-t] OBJ\n",
+		fprintf(stderr, "usage: %s [-l LEVEL] [-p PROG]... [-o LOGDIR|-] [-n N] [-c COMM] [-q] [-t] OBJ\n",
 			argv[0]);
 		return 2;
 	}

@@ -5,7 +5,7 @@ EXPECT=$PROGS/expect.txt
 t_status_strategy() {
 	local h
 	for h in env bind acquire release leak release_call null_check; do
-		grep -q "^hook $h: attached k[a-z]*probe [a-z_.0-9]* -- " $D/status ||
+		grep -q "^hook $h: attached k[a-z]*probe [a-z_.0-9]* hits=[0-9]* -- " $D/status ||
 			fail_msg "hook $h not attached: $(grep "^hook $h:" $D/status)"
 	done
 	grep -q "^recording: complete$" $D/status || fail_msg "recording not complete"
@@ -75,10 +75,12 @@ t_bounds() {
 	[ "$(counter events_dropped)" -gt 0 ] || fail_msg "no dropped events counted"
 	# the memory cap: old envs are evicted, the store stays under it
 	reload max_bytes=65536 || return 1
-	for n in 1 2 3 4 5 6 7 8; do bpf-diag-load $PROGS/paths.bpf.o >/dev/null; done
+	for n in 1 2 3 4 5 6 7 8; do bpf-diag-load $PROGS/paths.bpf.o >$T/loaded; done
 	[ "$(counter bytes)" -le 65536 ] || fail_msg "bytes=$(counter bytes) > max_bytes"
+	[ "$(counter bytes_peak)" -le 65536 ] || fail_msg "bytes_peak=$(counter bytes_peak) > max_bytes"
 	[ "$(counter envs_evicted)" -gt 0 ] || fail_msg "no eviction under max_bytes"
-	grep -q "prog=pth_loop_ok" $D/envs || fail_msg "the newest env was not kept"
+	n=$(tail -1 $T/loaded | sed 's/^prog=\([^ ]*\) .*/\1/' | cut -c1-15)
+	tail -1 $D/envs | grep -q "prog=$n " || fail_msg "the newest env ($n) was not kept: $(tail -1 $D/envs)"
 	reload
 }
 

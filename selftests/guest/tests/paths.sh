@@ -63,6 +63,26 @@ t_paths_filter() {
 	echo clear >$D/filter
 }
 
+# History entries name events that exist ("-" for one that was dropped),
+# in order, even when max_events drops most of them.
+t_history_dropped() {
+	local m e n bad
+	for m in 1 2 3; do
+		reload max_events=$m || return 1
+		bpf-diag-load -p pth_null_leak $PROGS/paths.bpf.o >/dev/null
+		echo "prog=pth_null_leak" >$D/filter
+		e=$(cat $D/envs)
+		n=$(kv events "$e")
+		bad=$(awk -v n=$n '/type=event/ { split($0, a, "idx="); split(a[2], b, " "); i = b[1]
+			if (i != "-" && (i + 0 >= n || i + 0 <= last)) { print; exit } if (i != "-") last = i + 0 }
+			BEGIN { last = -1 }' $D/history)
+		echo clear >$D/filter
+		[ -z "$bad" ] || { fail_msg "max_events=$m, events=$n: history entry '$bad'"; break; }
+		grep -q "type=resume" $D/history || { fail_msg "max_events=$m: no resume in the failing path"; break; }
+	done
+	reload
+}
+
 group_paths() {
 	reload
 	check "paths: 2, 3 and 10 nested branches, one leaking path: tree and failing path match the log" t_nested
@@ -70,4 +90,5 @@ group_paths() {
 	check "paths: max_paths=64 bounds the tree, the failing path stays exact" t_caps
 	check "paths: the checker fails when pops are not seen (deny_hooks=pop)" t_checker_fails_without_pops
 	check "paths: filter path=N on paths and events" t_paths_filter
+	check "paths: the failing path's history names only events kept, in order" t_history_dropped
 }

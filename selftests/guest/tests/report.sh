@@ -112,6 +112,34 @@ print("byte-wise and seeked reads agree")
 PY
 }
 
+# report.json stays valid JSON whatever the filter shows.
+t_json_filters() {
+	local f
+	bpf-diag-load $PROGS/report.bpf.o >/dev/null
+	bpf-diag-load -p pth_nest2 $PROGS/paths.bpf.o >/dev/null
+	for f in "path=1" "path=0" "path=2 leaked" "ref=2" "locks" "verdict=rejected path=1"; do
+		echo "$f" >$D/filter
+		python3 -c 'import json; json.load(open("/sys/kernel/debug/bpf_diag/report.json"))' 2>$T/err ||
+			{ echo clear >$D/filter; fail_msg "filter '$f': report.json: $(tail -1 $T/err)"; return; }
+	done
+	echo clear >$D/filter
+}
+
+# comm= takes the name as the files print it: a space as \x20.
+t_comm_space() {
+	echo clear >$D/control
+	bpf-diag-load -c "my loader" -p sock_leak $PROGS/sock.bpf.o >/dev/null
+	bpf-diag-load -p sock_leak $PROGS/sock.bpf.o >/dev/null
+	grep -q 'comm=my\\x20loader ' $D/envs || fail_msg "envs does not print comm=my\\x20loader"
+	printf '%s\n' 'comm=my\x20loader' >$D/filter || { fail_msg "filter comm=my\\x20loader refused: $(cat $D/filter)"; return; }
+	grep -q "prog=sock_leak .*comm=my\\\\x20loader " $D/envs || fail_msg "comm=my\\x20loader does not show its load"
+	grep -v "comm=my\\\\x20loader " $D/envs | grep . && fail_msg "comm=my\\x20loader shows other envs"
+	echo clear >$D/filter
+	printf '%s\n' 'comm=my\x2' >$D/filter 2>/dev/null && fail_msg "a broken escape was accepted"
+	grep -q "^# error: comm:" $D/filter || fail_msg "no error for a broken escape: $(cat $D/filter)"
+	echo clear >$D/filter
+}
+
 group_report() {
 	reload
 	check "report: a one-branch leak shows acquire and leak on the failing path, the release apart" t_branch_leak
@@ -122,4 +150,6 @@ group_report() {
 	check "report: control clear/disable/enable" t_control
 	check "report: 10000 malformed filter writes give clean errors" t_fuzz
 	check "report: byte-wise and seeked reads" t_odd_reads
+	check "report: report.json parses under path=, ref=, locks filters" t_json_filters
+	check "report: comm= matches a name with a space written as \\x20" t_comm_space
 }

@@ -48,11 +48,24 @@ t_sock_leak_rejected() {
 		fail_msg "no 'Unreleased reference' in the verifier log"
 }
 
+# Handlers run in kprobe context: none of them may be probed itself.
+t_handlers_nokprobe() {
+	local bl=/sys/kernel/debug/kprobes/blacklist h n=0 miss=
+	[ -r $bl ] || { fail_msg "no $bl"; return; }
+	for h in $(awk '$NF == "[bpf_diag]" && ($2 == "t" || $2 == "T") && $3 ~ /(_entry|_ret|_pre)$/ && $3 !~ /^__pfx_/ { print $3 }' /proc/kallsyms); do
+		n=$((n + 1))
+		grep -q "[[:space:]]$h\( \|$\)" $bl || miss="$miss $h"
+	done
+	[ $n -ge 6 ] || fail_msg "only $n handler symbols found in /proc/kallsyms"
+	[ -z "$miss" ] || fail_msg "handlers not in the kprobe blacklist:$miss"
+}
+
 group_skeleton() {
 	ensure_loaded
 	check "skeleton: insmod/rmmod cycle leaves no debugfs entries" t_insmod_rmmod_cycle
 	check "skeleton: status lists verifier symbols" t_status_lists_symbols
 	check "skeleton: status is root-only" t_status_root_only
+	check "skeleton: every kprobe handler is NOKPROBE_SYMBOL" t_handlers_nokprobe
 	check "verifier: socket acquire+release is accepted" t_sock_release_accepted
 	check "verifier: socket leak is rejected with Unreleased reference" t_sock_leak_rejected
 }

@@ -1,0 +1,109 @@
+# Fault injection (issue: prove it safe to insmod): bpf_diag's own
+# allocations fail, every Nth and at random, while programs are verified;
+# insmod with each of its allocations failing in turn.  Needs a kernel with
+# CONFIG_FAULT_INJECTION (the 7.2-debug kernel); skipped elsewhere.
+FA=$D/fail_alloc
+
+# The verdicts of a clean run, to compare the faulty runs with.
+FAULT_OBJS="$PROGS/sock.bpf.o $PROGS/paths.bpf.o $PROGS/alloc.bpf.o $PROGS/sockets.bpf.o $PROGS/report.bpf.o"
+
+fa_set() { # interval probability times
+	echo $1 >$FA/interval && echo $2 >$FA/probability && echo $3 >$FA/times &&
+		echo 0 >$FA/verbose
+}
+
+# Loads with the module's allocations failing: the checker's verdicts are
+# the clean run's, every env that lost something says so and the others
+# are exact.
+faulty_run() { # name interval probability
+	local name=$1
+	reload
+	fa_set $2 $3 -1 || { fail_msg "cannot set $FA"; return; }
+	bpf-diag-check --lossy --expect $EXPECT $FAULT_OBJS >$T/f.$name
+	rc=$?
+	fa_set 1 0 0
+	echo "# $name: $(tail -1 $T/f.$name); alloc_failed=$(counter alloc_failed) envs_dropped=$(counter envs_dropped) events_dropped=$(counter events_dropped)"
+	[ $rc = 0 ] || { grep "^not ok" $T/f.$name | head; fail_msg "$name: checker failed"; return; }
+	[ "$(counter alloc_failed)" -gt 0 ] || fail_msg "$name: no allocation failed"
+	grep -q "# SKIP records incomplete" $T/f.$name || fail_msg "$name: no env says it lost records"
+}
+
+t_every_nth() { faulty_run every_7th 7 100; }
+t_random() { faulty_run random_5pc 1 5; }
+
+# Loading the module with its Nth slab allocation failing (the kernel's
+# failslab, in the loading task only); loaders verify meanwhile.  Every
+# fault point of the last SWEEP_TAIL (bpf_diag's init is at the end of the
+# load), one in SWEEP_STEP before (the kernel's own module loading).  Each
+# load succeeds (a hook may stay unattached, said in status) or fails with
+# an error, and leaves nothing behind.
+SWEEP_TAIL=${SWEEP_TAIL:-160}
+SWEEP_STEP=${SWEEP_STEP:-16}
+FS=/sys/kernel/debug/failslab
+
+one_nth() { # N: load with fault point N failing; sets $out
+	out=$(bpf-diag-insmod -n $1 $KO)
+	case $out in
+	"rc=0 "*)
+		ok=$((ok + 1))
+		grep -q "^recording: " $D/status || { bad=1; echo "# fail-nth=$1: loaded, no status"; }
+		rmmod bpf_diag || { bad=1; echo "# fail-nth=$1: rmmod failed"; }
+		;;
+	*)
+		failed=$((failed + 1))
+		[ -d $D ] && { bad=1; echo "# fail-nth=$1: failed ($out), files left"; }
+		;;
+	esac
+}
+
+t_insmod_fail_nth() {
+	local n ok=0 failed=0 bad=0 out total tries=0
+	rmmod bpf_diag 2>/dev/null
+	echo N >$FS/ignore-gfp-wait && echo 0 >$FS/verbose ||
+		{ fail_msg "cannot set $FS"; return; }
+	# how many fault points a whole load has
+	out=$(bpf-diag-insmod -n 100000 $KO)
+	rmmod bpf_diag || { fail_msg "probe load: $out"; return; }
+	total=$((100000 - $(kv left "$out")))
+	loaders_start 1 $PROGS/sock.bpf.o $PROGS/report.bpf.o
+	n=1
+	while [ $n -le $total ]; do
+		one_nth $n
+		tries=$((tries + 1))
+		if [ $n -lt $((total - SWEEP_TAIL)) ]; then n=$((n + SWEEP_STEP)); else n=$((n + 1)); fi
+	done
+	stop_bg
+	echo Y >$FS/ignore-gfp-wait
+	echo "# a load has $total slab fault points; $tries loads each with one failing: $failed failed cleanly, $ok loaded (partly hooked where a probe could not register)"
+	[ $total -gt 10 ] || fail_msg "only $total fault points: failslab not in effect?"
+	[ $failed -gt 0 ] || fail_msg "no load failed"
+	[ $bad = 0 ] || fail_msg "a load left a bad state"
+	ensure_loaded
+}
+
+t_kmemleak() {
+	local k=/sys/kernel/debug/kmemleak
+	rmmod bpf_diag
+	echo scan >$k; echo scan >$k
+	cat $k >$T/leaks
+	insmod $KO
+	grep -q "unreferenced object" $T/leaks || return 0
+	head -40 $T/leaks
+	fail_msg "kmemleak: $(grep -c 'unreferenced object' $T/leaks) unreferenced objects"
+}
+
+group_faults() {
+	EXPECT=$PROGS/expect.txt
+	ensure_loaded
+	if [ ! -d $FA ]; then
+		for t in "every 7th allocation fails" "5% of allocations fail at random" \
+			 "insmod with each allocation failing in turn" "kmemleak finds nothing"; do
+			skip "faults: $t" "this kernel has no CONFIG_FAULT_INJECTION_DEBUG_FS ($FA missing)"
+		done
+		return
+	fi
+	check "faults: every 7th allocation fails: losses counted, verdicts unchanged" t_every_nth
+	check "faults: 5% of allocations fail at random: losses counted, verdicts unchanged" t_random
+	check "faults: insmod with each allocation failing in turn" t_insmod_fail_nth
+	check "faults: kmemleak finds nothing after all of it" t_kmemleak
+}

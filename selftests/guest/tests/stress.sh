@@ -1,0 +1,100 @@
+# Stress (issue: prove it safe to insmod): verification on every vCPU at
+# once while other tasks read every file with changing filters and clear.
+STRESS_SECONDS=${STRESS_SECONDS:-20}
+FILTERS="none leaked verdict=rejected verdict=accepted prog=s* ref=2 path=1 locks env=3 comm=bpf-diag-load pid=1 prog=pth_loop_leak"
+
+reader() { # N: reads every file with the Nth filter, over and over
+	local i=$1 f flt
+	set -- $FILTERS
+	while [ ! -e $T/stop ]; do
+		i=$(( (i + 1) % $# ))
+		eval flt=\${$((i + 1))}
+		[ "$flt" = none ] && flt=clear
+		echo "$flt" >$D/filter || echo "filter '$flt' refused" >>$T/errors
+		for f in envs events paths history report report.json status filter control; do
+			cat $D/$f >/dev/null || echo "read $f failed" >>$T/errors
+		done
+	done
+}
+
+json_reader() {
+	while [ ! -e $T/stop ]; do
+		python3 -c 'import json; json.load(open("/sys/kernel/debug/bpf_diag/report.json"))' ||
+			echo "report.json did not parse" >>$T/errors
+	done
+}
+
+clearer() {
+	while [ ! -e $T/stop ]; do
+		sleep 2
+		echo clear >$D/control || echo "clear failed" >>$T/errors
+	done
+}
+
+# Every vCPU verifies; readers read and clear; nothing fails, and every
+# env kept afterwards is consistent.
+t_stress() {
+	local i
+	reload
+	rm -f $T/errors
+	loaders_start 3 $CORPUS
+	for i in 1 2; do reader $i & echo $! >>$T/bg; done
+	json_reader & echo $! >>$T/bg
+	clearer & echo $! >>$T/bg
+	sleep $STRESS_SECONDS
+	stop_bg
+	[ ! -s $T/errors ] || { sort $T/errors | uniq -c; fail_msg "readers saw errors"; return; }
+	echo clear >$D/filter
+	echo "# $(counter envs) envs recorded in ${STRESS_SECONDS}s; kept $(grep -c . $D/envs); lock held at most $(counter lock_max_ns) ns"
+	echo "# $(grep '^lock ' $D/status | tr '\n' ';')"
+	bpf-diag-check --invariants >$T/inv || { grep -v "^ok" $T/inv | head -20; fail_msg "records inconsistent"; }
+}
+
+# Counters add up: every env recorded is kept, evicted or cleared.
+t_counters() {
+	local kept envs ev cl
+	kept=$(grep -c . $D/envs)
+	envs=$(counter envs) ev=$(counter envs_evicted) cl=$(counter envs_cleared)
+	[ -n "$cl" ] || { fail_msg "no envs_cleared counter"; return; }
+	[ "$envs" = $((kept + ev + cl)) ] ||
+		fail_msg "envs=$envs, but kept $kept + evicted $ev + cleared $cl = $((kept + ev + cl))"
+	[ "$(counter bytes)" -le "$(sed -n 's/^param max_bytes: //p' $D/status)" ] || fail_msg "bytes over max_bytes"
+}
+
+# A small store under the same load: evictions race with appends, and
+# the store never holds more than max_bytes (max_envs stays large, so that
+# memory is what binds).
+t_small_store() {
+	local max=131072 peak
+	reload max_bytes=$max
+	loaders_start 2 $CORPUS
+	sleep $((STRESS_SECONDS / 2))
+	stop_bg
+	peak=$(counter bytes_peak)
+	echo "# max_bytes=$max: peak $peak bytes, $(counter envs_evicted) evicted, $(counter envs_dropped) envs and $(counter events_dropped) events dropped"
+	[ -n "$peak" ] || { fail_msg "no bytes_peak counter"; return; }
+	[ "$peak" -le $max ] || fail_msg "the store held $peak bytes, max_bytes=$max"
+	[ "$(counter envs_evicted)" -gt 0 ] || fail_msg "nothing was evicted: max_bytes did not bind"
+	bpf-diag-check --invariants >$T/inv || { grep -v "^ok" $T/inv | head -20; fail_msg "records inconsistent"; }
+	reload
+}
+
+# The differential checker itself, while every vCPU verifies other loads.
+t_checker_under_load() {
+	reload
+	loaders_start 2 $CORPUS
+	bpf-diag-check --expect $EXPECT $PROGS/paths.bpf.o $PROGS/sockets.bpf.o \
+		$PROGS/alloc.bpf.o $PROGS/async.bpf.o >$T/chk
+	rc=$?
+	stop_bg
+	[ $rc = 0 ] || { grep "^not ok" $T/chk; fail_msg "checker failed under load"; }
+}
+
+group_stress() {
+	CORPUS=$(ls $PROGS/*.bpf.o)
+	EXPECT=$PROGS/expect.txt
+	check "stress: ${STRESS_SECONDS}s of loads on every vCPU, readers, filters, clears" t_stress
+	check "stress: envs = kept + evicted + cleared, bytes under max_bytes" t_counters
+	check "stress: a 128 KiB store under load stays under max_bytes" t_small_store
+	check "stress: the checker's records match the log while every vCPU verifies" t_checker_under_load
+}

@@ -1,0 +1,49 @@
+# Unload under load (issue: prove it safe to insmod): rmmod and insmod
+# while every vCPU verifies programs, rmmod landing inside bpf_check().
+UNLOAD_OBJS="$PROGS/sock.bpf.o $PROGS/paths.bpf.o $PROGS/report.bpf.o $PROGS/leak_sites.bpf.o $PROGS/alloc.bpf.o"
+
+t_unload_cycles() {
+	local i inflight=0 n cycles=${UNLOAD_CYCLES:-100}
+	rmmod bpf_diag 2>/dev/null
+	loaders_start 2 $UNLOAD_OBJS
+	for i in $(seq $cycles); do
+		insmod $KO || { stop_bg; fail_msg "cycle $i: insmod failed"; return; }
+		usleep $(( $(rnd 300) * 1000 ))
+		# verifications under way at rmmod time: their bpf_check() is
+		# still running when the hooks go
+		n=$(grep -c "verdict=running" $D/envs)
+		[ "$n" -gt 0 ] && inflight=$((inflight + 1))
+		rmmod bpf_diag || { stop_bg; fail_msg "cycle $i: rmmod failed"; return; }
+	done
+	stop_bg
+	echo "# $cycles insmod/rmmod cycles, $inflight with a verification in flight at rmmod"
+	[ $inflight -gt 0 ] || fail_msg "no rmmod landed while a program was being verified"
+}
+
+t_after_cycles() {
+	ensure_loaded
+	bpf-diag-check -p sock_leak -p sock_release $PROGS/sock.bpf.o >$T/out ||
+		{ cat $T/out; fail_msg "records wrong after the cycles"; }
+}
+
+# Every kprobe bpf_diag registered is gone after rmmod.
+t_no_probe_left() {
+	local kl=/sys/kernel/debug/kprobes/list
+	[ -r $kl ] || { fail_msg "no $kl"; return; }
+	rmmod bpf_diag 2>/dev/null
+	{ sort $kl; echo "@@ no such probe @@"; } >$T/kp.before
+	insmod $KO || return 1
+	n=$(grep -c "^hook .*: attached" $D/status)
+	[ "$(grep -cvxF -f $T/kp.before $kl)" -ge "$n" ] ||
+		fail_msg "kprobes/list does not show the $n hooks"
+	rmmod bpf_diag || return 1
+	{ sort $kl; echo "@@ no such probe @@"; } >$T/kp.after
+	cmp -s $T/kp.before $T/kp.after || { diff $T/kp.before $T/kp.after; fail_msg "kprobes left after rmmod"; }
+	insmod $KO
+}
+
+group_unload() {
+	check "unload: 100 insmod/rmmod cycles while every vCPU verifies" t_unload_cycles
+	check "unload: recording is exact after the cycles" t_after_cycles
+	check "unload: rmmod leaves no kprobe registered" t_no_probe_left
+}

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Programs near the verifier's limit of 1,000,000 processed instructions,
+ * for the limits tests (not in the corpus: no expect lines).  Every
+ * iteration of the unrolled loop takes and gives back four ringbuf dynptr
+ * references (no NULL branch, so the verifier's branch stack stays empty).
+ */
+#include "../corpus.h"
+
+/* tuned so that big_full stays just under the limit on 7.2 and 6.12 */
+#define BIG_ITERS	22000
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+} big_rb SEC(".maps");
+
+static __always_inline void take_give(void)
+{
+	struct bpf_dynptr d;
+
+	bpf_ringbuf_reserve_dynptr(&big_rb, 8, 0, &d);
+	bpf_ringbuf_discard_dynptr(&d, 0);
+}
+
+#define BIG_BODY(N)					\
+	int i;						\
+							\
+	for (i = 0; i < (N); i++) {			\
+		take_give();				\
+		take_give();				\
+		take_give();				\
+		take_give();				\
+	}						\
+	return 0
+
+/* About 10% of the limit. */
+SEC("tc")
+int big_tenth(struct __sk_buff *skb)
+{
+	BIG_BODY(BIG_ITERS / 10);
+}
+
+/* Close to the limit, still accepted. */
+SEC("tc")
+int big_full(struct __sk_buff *skb)
+{
+	BIG_BODY(BIG_ITERS);
+}
+
+char LICENSE[] SEC("license") = "GPL";
