@@ -3,10 +3,12 @@
 # Against another kernel tree:     make KDIR=/path/to/kernel/build
 # Stock kernels in QEMU:           make demo   /   make test
 KDIR ?= /lib/modules/$(shell uname -r)/build
-KERNELS ?= 7.2 6.12
+KERNELS ?= 7.2 6.12 7.2-debug
+# Downloads and builds of the test kernels, shared by every clone here.
+CACHE := $(or $(BPF_DIAG_CACHE),/var/cache/bpf_diag)
 
 MOD_SRCS := Kbuild module/Kbuild $(wildcard module/*.[ch] include/*.h)
-ST_SRCS := $(wildcard selftests/Makefile selftests/progs/* selftests/tools/*)
+ST_SRCS := $(wildcard selftests/Makefile selftests/progs/* selftests/progs/*/* selftests/tools/*)
 GUEST_SRCS := $(wildcard selftests/guest/* selftests/guest/*/*) \
 	scripts/mkguest scripts/guest-init
 
@@ -21,16 +23,16 @@ clean:
 		-o -name '.*.cmd' -o -name 'modules.order' | xargs rm -f
 	rm -f Module.symvers modules.order .*.cmd
 
-# --- Stock kernels under QEMU (root; downloads into .cache once) ---
+# --- Kernels under QEMU (root; downloads into $(CACHE) once) ---
 setup:
 	scripts/setup-cache
 
 build/%/bpf_diag.ko: $(MOD_SRCS) scripts/build-module
 	scripts/build-module $*
 
-build/selftests/.stamp: $(ST_SRCS) .cache/kernels/7.2/.done
+build/selftests/.stamp: $(ST_SRCS) $(CACHE)/kernels/7.2/.done
 	mkdir -p build/selftests/include
-	cp .cache/kernels/7.2/vmlinux.h build/selftests/include/vmlinux.h
+	cp $(CACHE)/kernels/7.2/vmlinux.h build/selftests/include/vmlinux.h
 	scripts/inroot sid make -s -C selftests O=/src/build/selftests
 	touch $@
 
@@ -43,7 +45,7 @@ bench:
 	scripts/bench
 
 test:
-	scripts/run-tests
+	scripts/run-tests $(foreach k,$(KERNELS),--kernel $(k))
 
 demo:
 	scripts/demo
