@@ -1060,11 +1060,13 @@ static void check_prog(const char *obj, const char *name)
 	struct vlog *vl;
 	size_t size = 16u << 20;
 	char skip[512], *log;
-	long envs_dropped = lossy ? status_counter("envs_dropped") : 0;
-	long after = status_counter("envs");	/* our env, if any, comes after these */
+	long envs_dropped, after;
 	int ret = 0, err, i;
 
 	for (;;) {
+		/* our env, if any, comes after these (not a retry's) */
+		envs_dropped = lossy ? status_counter("envs_dropped") : 0;
+		after = status_counter("envs");
 		log = malloc(size);
 		if (!log) {
 			why(&r, "out of memory for a %zu MB log", size >> 20);
