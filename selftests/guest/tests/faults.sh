@@ -32,15 +32,16 @@ t_every_nth() { faulty_run every_7th 7 100; }
 t_random() { faulty_run random_5pc 1 5; }
 
 # Loading the module with its Nth slab allocation failing (the kernel's
-# failslab, in the loading task only); loaders verify meanwhile.  Every
-# fault point of the last SWEEP_TAIL (bpf_diag's init is at the end of the
-# load), one in SWEEP_STEP before (the kernel's own module loading).  Each
-# load succeeds (a hook may stay unattached, said in status) or fails with
-# an error, and leaves nothing behind.
-SWEEP_TAIL=${SWEEP_TAIL:-160}
-SWEEP_STEP=${SWEEP_STEP:-16}
+# failslab, in the loading task only).  A load has hundreds of fault
+# points (the kernel's module loader, then bpf_diag's init: debugfs, the
+# pool, the probes and their instances); SWEEP_TRIES of them, evenly
+# spaced over the whole load, plus the last SWEEP_TAIL one by one (the end
+# of bpf_diag's init and its error unwinding).  Each load succeeds (a hook
+# may stay unattached, said in status) or fails with an error, and leaves
+# nothing behind.
+SWEEP_TRIES=${SWEEP_TRIES:-40}
+SWEEP_TAIL=${SWEEP_TAIL:-24}
 FS=/sys/kernel/debug/failslab
-
 one_nth() { # N: load with fault point N failing; sets $out
 	out=$(bpf-diag-insmod -n $1 $KO)
 	case $out in
@@ -57,7 +58,7 @@ one_nth() { # N: load with fault point N failing; sets $out
 }
 
 t_insmod_fail_nth() {
-	local n ok=0 failed=0 bad=0 out total tries=0
+	local n ok=0 failed=0 bad=0 out total tries=0 step
 	rmmod bpf_diag 2>/dev/null
 	echo N >$FS/ignore-gfp-wait && echo 0 >$FS/verbose ||
 		{ fail_msg "cannot set $FS"; return; }
@@ -65,16 +66,16 @@ t_insmod_fail_nth() {
 	out=$(bpf-diag-insmod -n 100000 $KO)
 	rmmod bpf_diag || { fail_msg "probe load: $out"; return; }
 	total=$((100000 - $(kv left "$out")))
-	loaders_start 1 $PROGS/sock.bpf.o $PROGS/report.bpf.o
+	step=$((total / SWEEP_TRIES))
+	[ $step -gt 0 ] || step=1
 	n=1
 	while [ $n -le $total ]; do
 		one_nth $n
 		tries=$((tries + 1))
-		if [ $n -lt $((total - SWEEP_TAIL)) ]; then n=$((n + SWEEP_STEP)); else n=$((n + 1)); fi
+		if [ $n -lt $((total - SWEEP_TAIL)) ]; then n=$((n + step)); else n=$((n + 1)); fi
 	done
-	stop_bg
 	echo Y >$FS/ignore-gfp-wait
-	echo "# a load has $total slab fault points; $tries loads each with one failing: $failed failed cleanly, $ok loaded (partly hooked where a probe could not register)"
+	echo "# a load has $total slab fault points; $tries loads, each with one failing (every ${step}th, then the last $SWEEP_TAIL): $failed failed cleanly, $ok loaded (partly hooked where a probe could not register)"
 	[ $total -gt 10 ] || fail_msg "only $total fault points: failslab not in effect?"
 	[ $failed -gt 0 ] || fail_msg "no load failed"
 	[ $bad = 0 ] || fail_msg "a load left a bad state"
