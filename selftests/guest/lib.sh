@@ -60,15 +60,12 @@ bg_start() { # command...: run it in a loop in the background
 	( while [ ! -e $T/stop ]; do "$@" >/dev/null 2>&1; done ) &
 	echo $! >>$T/bg
 }
-# PER loaders on every vCPU, each loading OBJS... in turn, all programs;
-# -n NICE runs them at that nice level.
-loaders_start() { # [-n NICE] PER OBJ...
-	local per i nice=0
-	[ "$1" = -n ] && { nice=$2; shift 2; }
-	per=$1
+# PER loaders on every vCPU, each loading OBJS... in turn, all programs
+loaders_start() { # PER OBJ...
+	local per=$1 i
 	shift
 	for i in $(seq $(($(ncpu) * per))); do
-		bg_start nice -n $nice sh -c 'for o; do [ -e '$T'/stop ] && exit; bpf-diag-load -q -l 0 $o; done' sh "$@"
+		bg_start sh -c 'for o; do [ -e '$T'/stop ] && exit; bpf-diag-load -q -l 0 $o; done' sh "$@"
 	done
 }
 stop_bg() {
