@@ -11,14 +11,17 @@ ok() { _n=$((_n + 1)); _pass=$((_pass + 1)); echo "ok $_n $1"; }
 not_ok() { _n=$((_n + 1)); _fail=$((_fail + 1)); echo "not ok $_n $1 # $2"; }
 skip() { _n=$((_n + 1)); _skip=$((_skip + 1)); echo "ok $_n $1 # SKIP $2"; }
 diag() { echo "# $*"; }
+uptime_s() { cut -d. -f1 /proc/uptime; }
 # Run "$@" as test NAME: pass when it exits 0 and no fail_msg ran on the
 # way; the reason is the first failure's message.
 check() {
-	local name=$1 out rc
+	local name=$1 out rc t0
 	shift
 	rm -f $T/.failed
+	t0=$(uptime_s)
 	out=$("$@" 2>&1)
 	rc=$?
+	diag "took $(($(uptime_s) - t0))s"
 	if [ $rc = 0 ] && [ ! -e $T/.failed ]; then
 		echo "$out" | grep '^# '
 		ok "$name"
@@ -34,10 +37,12 @@ ensure_loaded() { [ -d $D ] || insmod $KO; }
 # Run a KTAP-printing command as a nested subtest: its lines indented, its
 # counts added to ours, and one parent line that fails if it failed.
 subtest() {
-	local name=$1 out rc line p f s
+	local name=$1 out rc line p f s t0
 	shift
+	t0=$(uptime_s)
 	out=$("$@" 2>&1)
 	rc=$?
+	diag "took $(($(uptime_s) - t0))s"
 	echo "$out" | sed 's/^/    /'
 	line=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1)
 	if [ -z "$line" ]; then
@@ -60,12 +65,14 @@ bg_start() { # command...: run it in a loop in the background
 	( while [ ! -e $T/stop ]; do "$@" >/dev/null 2>&1; done ) &
 	echo $! >>$T/bg
 }
-# PER loaders on every vCPU, each loading OBJS... in turn, all programs
+# PER loaders on every vCPU, each loading OBJS... in turn, all programs;
+# at nice $LOADER_NICE if set (the loader renices itself before it loads)
 loaders_start() { # PER OBJ...
 	local per=$1 i
 	shift
 	for i in $(seq $(($(ncpu) * per))); do
-		bg_start sh -c 'for o; do [ -e '$T'/stop ] && exit; bpf-diag-load -q -l 0 $o; done' sh "$@"
+		bg_start sh -c '[ -z "$LOADER_NICE" ] || renice -n "$LOADER_NICE" -p $$ >/dev/null
+			for o; do [ -e '$T'/stop ] && exit; bpf-diag-load -q -l 0 $o; done' sh "$@"
 	done
 }
 stop_bg() {

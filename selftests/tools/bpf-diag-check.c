@@ -3,8 +3,11 @@
  * bpf-diag-check: hold bpf_diag's records against the verifier's own log.
  *
  *   bpf-diag-check [--kernel-log-level N] [--expect FILE] [--log-size MB]
- *                  [--logs DIR] [--repeat N] [--lossy] [-p PROG]... OBJ.o...
+ *                  [--logs DIR] [--repeat N] [--lossy] [-p PROG]... [-x PROG]...
+ *                  OBJ.o...
  *   bpf-diag-check --invariants
+ *
+ * -p checks only the programs named, -x all but those named.
  *
  * Loads every program of every object on its own (libbpf, autoload off for
  * the others) with a large log buffer at log level 2, finds the env that
@@ -47,6 +50,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/file.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -853,12 +857,27 @@ static int load(const char *path, const char *name, char *log, size_t size, int 
 	return 0;
 }
 
+/* when the program being checked started (0: not a program's check) */
+static double t_start;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static void report(const char *obj, const char *prog, struct result *r, const char *skip)
 {
 	const char *base = strrchr(obj, '/');
 
 	base = base ? base + 1 : obj;
 	ntest++;
+	/* the slow ones, to see where a run's time goes */
+	if (t_start && now() - t_start >= 2)
+		printf("# %s:%s took %.1fs\n", base, prog, now() - t_start);
+	t_start = 0;
 	if (skip) {
 		nskip++;
 		printf("ok %d %s:%s # SKIP %s\n", ntest, base, prog, skip);
@@ -1058,11 +1077,13 @@ static void check_prog(const char *obj, const char *name)
 	struct envrec env = {};
 	struct events *ev;
 	struct vlog *vl;
-	size_t size = 16u << 20;
+	/* big enough for the corpus's biggest log (22 MB): a retry verifies again */
+	size_t size = 64u << 20;
 	char skip[512], *log;
 	long envs_dropped, after;
 	int ret = 0, err, i;
 
+	t_start = now();
 	for (;;) {
 		/* our env, if any, comes after these (not a retry's) */
 		envs_dropped = lossy ? status_counter("envs_dropped") : 0;
@@ -1301,7 +1322,7 @@ static void usage(const char *me)
 {
 	fprintf(stderr,
 		"usage: %s [--kernel-log-level N] [--expect FILE] [--log-size MB] [--logs DIR]\n"
-		"          [--repeat N] [--lossy] [-p PROG]... OBJ.o...\n"
+		"          [--repeat N] [--lossy] [-p PROG]... [-x PROG]... OBJ.o...\n"
 		"       %s --invariants\n",
 		me, me);
 	exit(2);
@@ -1315,22 +1336,24 @@ int main(int argc, char **argv)
 		{ "log-size", required_argument, NULL, 's' },
 		{ "logs", required_argument, NULL, 'L' },
 		{ "prog", required_argument, NULL, 'p' },
+		{ "exclude", required_argument, NULL, 'x' },
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "lossy", no_argument, NULL, 'y' },
 		{ "invariants", no_argument, NULL, 'i' },
 		{ }
 	};
-	const char *only[256];
-	int nonly = 0, repeat = 1, c, i, j, k;
+	const char *only[256], *excl[256];
+	int nonly = 0, nexcl = 0, repeat = 1, c, i, j, k;
 	bool invariants = false;
 
-	while ((c = getopt_long(argc, argv, "l:e:s:L:p:r:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:e:s:L:p:x:r:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l': log_level = atoi(optarg); break;
 		case 'e': load_expect(optarg); break;
 		case 's': log_max = (size_t)atoi(optarg) << 20; break;
 		case 'L': logdir = optarg; break;
 		case 'p': if (nonly < 256) only[nonly++] = optarg; break;
+		case 'x': if (nexcl < 256) excl[nexcl++] = optarg; break;
 		case 'r': repeat = atoi(optarg); break;
 		case 'y': lossy = true; break;
 		case 'i': invariants = true; break;
@@ -1372,6 +1395,8 @@ int main(int argc, char **argv)
 
 			for (j = 0; j < nonly; j++)
 				want |= !strcmp(only[j], bpf_program__name(p));
+			for (j = 0; j < nexcl; j++)
+				want &= !!strcmp(excl[j], bpf_program__name(p));
 			if (want && n < 1024)
 				names[n++] = strdup(bpf_program__name(p));
 		}
