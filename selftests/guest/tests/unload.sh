@@ -5,11 +5,13 @@ UNLOAD_OBJS="$PROGS/sock.bpf.o $PROGS/paths.bpf.o $PROGS/report.bpf.o $PROGS/lea
 t_unload_cycles() {
 	local i inflight=0 n cycles=${UNLOAD_CYCLES:-100}
 	rmmod bpf_diag 2>/dev/null
-	# The loaders at the lowest priority: insmod and rmmod then run at
-	# once instead of waiting for their share of the CPU behind four
-	# loaders (which made a cycle 10 times slower), and they still land
-	# inside bpf_check(): a loader is preempted wherever it is.
-	export LOADER_NICE=19
+	# The loaders at the lowest priority (UNLOAD_NICE, default 19; empty:
+	# not reniced): insmod and rmmod then run at once instead of waiting
+	# for their share of the CPU behind four loaders (which made a cycle
+	# 2-10 times slower), and they still land inside bpf_check(): a
+	# loader is preempted wherever it is, and runs while rmmod waits for
+	# a grace period.  With the module of b2e6425 this still oopses.
+	export LOADER_NICE=${UNLOAD_NICE-19}
 	loaders_start 2 $UNLOAD_OBJS
 	unset LOADER_NICE
 	for i in $(seq $cycles); do
