@@ -2,29 +2,35 @@
 # while every vCPU verifies programs, rmmod landing inside bpf_check().
 UNLOAD_OBJS="$PROGS/sock.bpf.o $PROGS/paths.bpf.o $PROGS/report.bpf.o $PROGS/leak_sites.bpf.o $PROGS/alloc.bpf.o"
 
+# The cycles in phases, one per nice value of the loaders in
+# UNLOAD_NICE ("-": not reniced), the cycles split evenly.  Default: half
+# at normal priority, where insmod and rmmod wait for their CPU share
+# behind four loaders (the load that reproduced the oops of b2e6425 on 7.2
+# and 6.12), half with the loaders at nice 19, where a cycle is 2-10 times
+# faster and rmmod still lands inside bpf_check(): a loader is preempted
+# wherever it is, and runs while rmmod waits for a grace period.
+UNLOAD_NICE=${UNLOAD_NICE:-"- 19"}
 t_unload_cycles() {
-	local i inflight=0 n cycles=${UNLOAD_CYCLES:-100}
+	local i inflight=0 n cycles=${UNLOAD_CYCLES:-100} per nice phases
+	phases=$(echo $UNLOAD_NICE | wc -w)
+	per=$(( (cycles + phases - 1) / phases ))
 	rmmod bpf_diag 2>/dev/null
-	# The loaders at the lowest priority (UNLOAD_NICE, default 19; empty:
-	# not reniced): insmod and rmmod then run at once instead of waiting
-	# for their share of the CPU behind four loaders (which made a cycle
-	# 2-10 times slower), and they still land inside bpf_check(): a
-	# loader is preempted wherever it is, and runs while rmmod waits for
-	# a grace period.  With the module of b2e6425 this still oopses.
-	export LOADER_NICE=${UNLOAD_NICE-19}
-	loaders_start 2 $UNLOAD_OBJS
-	unset LOADER_NICE
-	for i in $(seq $cycles); do
-		insmod $KO || { stop_bg; fail_msg "cycle $i: insmod failed"; return; }
-		usleep $(( $(rnd 300) * 1000 ))
-		# verifications under way at rmmod time: their bpf_check() is
-		# still running when the hooks go
-		n=$(grep -c "verdict=running" $D/envs)
-		[ "$n" -gt 0 ] && inflight=$((inflight + 1))
-		rmmod bpf_diag || { stop_bg; fail_msg "cycle $i: rmmod failed"; return; }
+	for nice in $UNLOAD_NICE; do
+		[ "$nice" = - ] || export LOADER_NICE=$nice
+		loaders_start 2 $UNLOAD_OBJS
+		unset LOADER_NICE
+		for i in $(seq $per); do
+			insmod $KO || { stop_bg; fail_msg "nice $nice, cycle $i: insmod failed"; return; }
+			usleep $(( $(rnd 300) * 1000 ))
+			# verifications under way at rmmod time: their bpf_check()
+			# is still running when the hooks go
+			n=$(grep -c "verdict=running" $D/envs)
+			[ "$n" -gt 0 ] && inflight=$((inflight + 1))
+			rmmod bpf_diag || { stop_bg; fail_msg "nice $nice, cycle $i: rmmod failed"; return; }
+		done
+		stop_bg
 	done
-	stop_bg
-	echo "# $cycles insmod/rmmod cycles, $inflight with a verification in flight at rmmod"
+	echo "# $((per * phases)) insmod/rmmod cycles (loaders at nice: $UNLOAD_NICE), $inflight with a verification in flight at rmmod"
 	[ $inflight -gt 0 ] || fail_msg "no rmmod landed while a program was being verified"
 }
 
