@@ -42,7 +42,7 @@ t_random() { faulty_run random_5pc 1 5; }
 # of bpf_diag's init and its error unwinding).  Each load succeeds (a hook
 # may stay unattached, said in status) or fails with an error, and leaves
 # nothing behind.
-SWEEP_TRIES=${SWEEP_TRIES:-40}
+SWEEP_TRIES=${SWEEP_TRIES:-24}
 SWEEP_TAIL=${SWEEP_TAIL:-24}
 FS=/sys/kernel/debug/failslab
 one_nth() { # N: load with fault point N failing; sets $out
@@ -75,7 +75,13 @@ t_insmod_fail_nth() {
 	while [ $n -le $total ]; do
 		one_nth $n
 		tries=$((tries + 1))
-		if [ $n -lt $((total - SWEEP_TAIL)) ]; then n=$((n + step)); else n=$((n + 1)); fi
+		if [ $n -lt $((total - SWEEP_TAIL)) ]; then
+			# evenly spaced up to the tail, then every point of it
+			n=$((n + step))
+			[ $n -le $((total - SWEEP_TAIL)) ] || n=$((total - SWEEP_TAIL + 1))
+		else
+			n=$((n + 1))
+		fi
 	done
 	echo Y >$FS/ignore-gfp-wait
 	echo "# a load has $total slab fault points; $tries loads, each with one failing (every ${step}th, then the last $SWEEP_TAIL): $failed failed cleanly, $ok loaded (partly hooked where a probe could not register)"
