@@ -12,6 +12,10 @@ not_ok() { _n=$((_n + 1)); _fail=$((_fail + 1)); echo "not ok $_n $1 # $2"; }
 skip() { _n=$((_n + 1)); _skip=$((_skip + 1)); echo "ok $_n $1 # SKIP $2"; }
 diag() { echo "# $*"; }
 uptime_s() { cut -d. -f1 /proc/uptime; }
+# bpf-diag-check arguments leaving out paths.bpf.o's two loop programs
+# (20 MB logs, minutes at log level 2 on the debug kernel), for tests that
+# want many loads rather than one long one; capture's corpus check has them.
+SKIP_LOOPS="-x pth_loop_ok -x pth_loop_leak"
 # Run "$@" as test NAME: pass when it exits 0 and no fail_msg ran on the
 # way; the reason is the first failure's message.
 check() {

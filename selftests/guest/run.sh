@@ -10,10 +10,10 @@ echo "KTAP version 1"
 echo "# kernel $(uname -r)"
 for g in $groups; do
 	diag "group $g"
-	t0=$(cut -d. -f1 /proc/uptime)
+	t0=$(uptime_s)
 	. "./tests/$g.sh"
 	"group_$g"
-	diag "group $g took $(($(cut -d. -f1 /proc/uptime) - t0))s"
+	diag "group $g took $(($(uptime_s) - t0))s"
 done
 echo "1..$_n"
 echo "$_pass passed, $_fail failed, $_skip skipped"

@@ -871,12 +871,13 @@ static double now(void)
 static void report(const char *obj, const char *prog, struct result *r, const char *skip)
 {
 	const char *base = strrchr(obj, '/');
+	double took = t_start ? now() - t_start : 0;
 
 	base = base ? base + 1 : obj;
 	ntest++;
 	/* the slow ones, to see where a run's time goes */
-	if (t_start && now() - t_start >= 2)
-		printf("# %s:%s took %.1fs\n", base, prog, now() - t_start);
+	if (took >= 2)
+		printf("# %s:%s took %.1fs\n", base, prog, took);
 	t_start = 0;
 	if (skip) {
 		nskip++;

@@ -24,14 +24,11 @@ t_no_lost_hits() {
 # verifications must really have overlapped in time (paths.bpf.o has
 # programs that take the verifier a second each).
 PAR="$PROGS/paths.bpf.o $PROGS/sockets.bpf.o $PROGS/objects.bpf.o $PROGS/flow.bpf.o"
-# without the two loop programs that are the minutes of paths.bpf.o on the
-# debug kernel (the corpus check above has them)
-PAR_SKIP="-x pth_loop_ok -x pth_loop_leak"
 t_parallel() {
 	local a b ra rb
-	bpf-diag-check --expect $EXPECT $PAR_SKIP $PAR >$T/par1 2>&1 &
+	bpf-diag-check --expect $EXPECT $SKIP_LOOPS $PAR >$T/par1 2>&1 &
 	a=$!
-	bpf-diag-check --expect $EXPECT $PAR_SKIP $PAR >$T/par2 2>&1 &
+	bpf-diag-check --expect $EXPECT $SKIP_LOOPS $PAR >$T/par2 2>&1 &
 	b=$!
 	wait $a; ra=$?
 	wait $b; rb=$?

@@ -6,9 +6,6 @@ FA=$D/fail_alloc
 
 # The verdicts of a clean run, to compare the faulty runs with.
 FAULT_OBJS="$PROGS/sock.bpf.o $PROGS/paths.bpf.o $PROGS/alloc.bpf.o $PROGS/sockets.bpf.o $PROGS/report.bpf.o"
-# paths.bpf.o's two loop programs take minutes at log level 2 on the debug
-# kernel: the group wants many loads with failures, not one long one
-FAULT_SKIP="-x pth_loop_ok -x pth_loop_leak"
 
 fa_set() { # interval probability times
 	echo $1 >$FA/interval && echo $2 >$FA/probability && echo $3 >$FA/times &&
@@ -22,7 +19,7 @@ faulty_run() { # name interval probability
 	local name=$1
 	reload
 	fa_set $2 $3 -1 || { fail_msg "cannot set $FA"; return; }
-	bpf-diag-check --lossy --expect $EXPECT $FAULT_SKIP $FAULT_OBJS >$T/f.$name
+	bpf-diag-check --lossy --expect $EXPECT $SKIP_LOOPS $FAULT_OBJS >$T/f.$name
 	rc=$?
 	fa_set 1 0 0
 	echo "# $name: $(tail -1 $T/f.$name); alloc_failed=$(counter alloc_failed) envs_dropped=$(counter envs_dropped) events_dropped=$(counter events_dropped)"
