@@ -1,13 +1,22 @@
 #!/bin/sh
 # Guest-side selftest runner: runs every tests/*.sh group, prints KTAP and
 # the closing "N passed, N failed, N skipped" line.  Exit 1 on any failure.
-#   run.sh [GROUP...]     (default: all groups, e.g. "run.sh skeleton")
+#   run.sh [KNOB=VALUE]... [GROUP...]   (default: all groups, e.g. "run.sh skeleton")
+# A KNOB=VALUE argument sets one of the tests' knobs (UNLOAD_CYCLES,
+# STRESS_SECONDS, CORPUS_SKIP, BIG_ENV; see tests/*.sh) for this run.
 cd /opt/bpf_diag/selftests || exit 2
 . ./lib.sh
-groups=$*
+groups= knobs=
+for a; do
+	case $a in
+	*=*) export "$a"; knobs="$knobs $a" ;;
+	*) groups="$groups $a" ;;
+	esac
+done
 [ -n "$groups" ] || groups=$(for f in tests/*.sh; do basename "$f" .sh; done)
 echo "KTAP version 1"
 echo "# kernel $(uname -r)"
+[ -z "$knobs" ] || diag "knobs:$knobs"
 for g in $groups; do
 	diag "group $g"
 	t0=$(uptime_s)

@@ -1323,7 +1323,7 @@ static void usage(const char *me)
 {
 	fprintf(stderr,
 		"usage: %s [--kernel-log-level N] [--expect FILE] [--log-size MB] [--logs DIR]\n"
-		"          [--repeat N] [--lossy] [-p PROG]... [-x PROG]... OBJ.o...\n"
+		"          [--repeat N] [--lossy] [-p PROG]... [-x PROG]... [-S PROG]... OBJ.o...\n"
 		"       %s --invariants\n",
 		me, me);
 	exit(2);
@@ -1338,16 +1338,17 @@ int main(int argc, char **argv)
 		{ "logs", required_argument, NULL, 'L' },
 		{ "prog", required_argument, NULL, 'p' },
 		{ "exclude", required_argument, NULL, 'x' },
+		{ "skip", required_argument, NULL, 'S' },
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "lossy", no_argument, NULL, 'y' },
 		{ "invariants", no_argument, NULL, 'i' },
 		{ }
 	};
-	const char *only[256], *excl[256];
-	int nonly = 0, nexcl = 0, repeat = 1, c, i, j, k;
+	const char *only[256], *excl[256], *skips[256];
+	int nonly = 0, nexcl = 0, nskips = 0, repeat = 1, c, i, j, k;
 	bool invariants = false;
 
-	while ((c = getopt_long(argc, argv, "l:e:s:L:p:x:r:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:e:s:L:p:x:S:r:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l': log_level = atoi(optarg); break;
 		case 'e': load_expect(optarg); break;
@@ -1355,6 +1356,7 @@ int main(int argc, char **argv)
 		case 'L': logdir = optarg; break;
 		case 'p': if (nonly < 256) only[nonly++] = optarg; break;
 		case 'x': if (nexcl < 256) excl[nexcl++] = optarg; break;
+		case 'S': if (nskips < 256) skips[nskips++] = optarg; break;
 		case 'r': repeat = atoi(optarg); break;
 		case 'y': lossy = true; break;
 		case 'i': invariants = true; break;
@@ -1403,7 +1405,16 @@ int main(int argc, char **argv)
 		}
 		bpf_object__close(obj);
 		for (j = 0; j < n; j++) {
-			check_prog(argv[i], names[j]);
+			struct result r = {};
+			bool skipped = false;
+
+			/* -S: listed as skipped, not loaded (-x: left out) */
+			for (c = 0; c < nskips; c++)
+				skipped |= !strcmp(skips[c], names[j]);
+			if (skipped)
+				report(argv[i], names[j], &r, "left out by -S (--skip)");
+			else
+				check_prog(argv[i], names[j]);
 			free(names[j]);
 		}
 	}

@@ -78,5 +78,12 @@ t_big_env() {
 group_limits() {
 	check "limits: every parameter at 0 and 1: refused or clamped, said" t_params_min
 	check "limits: every parameter at an absurd maximum: refused or clamped, said" t_params_max
-	check "limits: an env near 1M processed insns: bounded memory, linear reads" t_big_env
+	# BIG_ENV=0 (the debug kernel's run): the verifier alone takes ~250 s
+	# over big_full there
+	if [ "${BIG_ENV:-1}" = 0 ]; then
+		skip "limits: an env near 1M processed insns: bounded memory, linear reads" \
+			"left out by BIG_ENV=0"
+	else
+		check "limits: an env near 1M processed insns: bounded memory, linear reads" t_big_env
+	fi
 }
