@@ -22,7 +22,7 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
-#include "bpf_diag.h"
+#include "internal.h"
 
 #define BD_FILTER_MAX	512	/* bytes in one write, newline included */
 

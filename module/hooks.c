@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bpf_diag: which verifier functions this kernel has, and attaching the
- * hooks of capture.c to them.  The strategy is picked at load time from
- * the symbols the running kernel really has; status says what was picked
- * and what is not recorded.
+ * bpf_diag: the hook table, and attaching it.  Each hook (hook_*.c) names
+ * its function's candidate symbols and what its handlers read; at load
+ * time the first symbol the running kernel has is taken, its prototype
+ * checked against BTF (btf.c), and only then a kprobe or kretprobe
+ * registered.  What happened is kept in bd_hook_rt[] for status.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -13,30 +14,30 @@
 #include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include "bpf_diag.h"
-#include "capture.h"
+#include "internal.h"
+#include "ctx.h"
+#include "hook.h"
 
 static char *deny_hooks = "";
 module_param(deny_hooks, charp, 0444);
 MODULE_PARM_DESC(deny_hooks,
 		 "Comma-separated hook roles to treat as missing (testing what status says then)");
 
-/* Verifier symbols worth knowing about, whether hooked or not. */
-static const char * const verifier_syms[] = {
-	"bpf_check", "do_check_common",
-	"acquire_reference", "acquire_reference_state",
-	"acquire_reference_state.isra.0",
-	"release_reference_nomark", "release_reference_state",
-	"release_reference", "ref_convert_owning_non_owning",
-	"ref_convert_alloc_rcu_protected", "mark_ptr_or_null_regs",
-	"check_helper_call", "check_helper_call.isra.0",
-	"check_kfunc_call", "check_kfunc_call.isra.0",
-	"check_resource_leak", "check_reference_leak",
-	"push_stack", "pop_stack",
-	"bpf_copy_verifier_state", "copy_verifier_state",
-	"bpf_free_verifier_state", "free_verifier_state",
-	"bpf_get_linfo_file_line", "btf_name_by_offset",
+static char *proto_mismatch = "";
+module_param(proto_mismatch, charp, 0444);
+MODULE_PARM_DESC(proto_mismatch,
+		 "Test only: a hook role whose expected prototype is made wrong (status shows it refused)");
+
+/* The env hooks first: attached last, so that an env never misses the others. */
+const struct bd_hook * const bd_hook_table[] = {
+	&bd_hook_bpf_check, &bd_hook_do_check_common, &bd_hook_acquire,
+	&bd_hook_release_state, &bd_hook_copy_state, &bd_hook_free_state,
+	&bd_hook_leak, &bd_hook_release_reference, &bd_hook_push_stack,
+	&bd_hook_mark_null,
 };
+
+const int bd_nr_hooks = ARRAY_SIZE(bd_hook_table);
+struct bd_hook_rt bd_hook_rt[ARRAY_SIZE(bd_hook_table)];
 
 typedef unsigned long (*lookup_fn_t)(const char *name);
 static lookup_fn_t lookup_name;
@@ -63,10 +64,16 @@ unsigned long bpf_diag_lookup(const char *name)
 	return lookup_name ? lookup_name(name) : 0;
 }
 
-static bool denied(const char *role)
+bool bd_lookup_resolved(void)
+{
+	return lookup_name;
+}
+
+/* Is @role in the comma-separated @list? */
+static bool listed(const char *list, const char *role)
 {
 	size_t n = strlen(role);
-	const char *p = deny_hooks;
+	const char *p = list;
 
 	while (p && *p) {
 		if (!strncmp(p, role, n) && (p[n] == ',' || !p[n]))
@@ -78,169 +85,139 @@ static bool denied(const char *role)
 	return false;
 }
 
-/* Count every hit, then run the role's handler. */
+static unsigned long arg(struct bd_hook_rt *rt, struct pt_regs *regs, int k)
+{
+	int i = rt->argi[k];
+
+	return i < 0 ? 0 : regs_get_kernel_argument(regs, i);
+}
+
+NOKPROBE_SYMBOL(arg);
+
+unsigned long bd_kp_arg(struct kprobe *kp, struct pt_regs *regs, int k)
+{
+	return arg(container_of(kp, struct bd_hook_rt, kp), regs, k);
+}
+
+NOKPROBE_SYMBOL(bd_kp_arg);
+
+unsigned long bd_ri_arg(struct kretprobe_instance *ri, struct pt_regs *regs, int k)
+{
+	return arg(container_of(get_kretprobe(ri), struct bd_hook_rt, rp), regs, k);
+}
+
+NOKPROBE_SYMBOL(bd_ri_arg);
+
+/* Count every hit, then run the hook's handler. */
 static int hook_pre(struct kprobe *kp, struct pt_regs *regs)
 {
-	struct bd_hook *h = container_of(kp, struct bd_hook, kp);
+	struct bd_hook_rt *rt = container_of(kp, struct bd_hook_rt, kp);
 
-	this_cpu_inc(*h->hits);
-	return h->pre(kp, regs);
+	this_cpu_inc(*rt->hits);
+	return rt->h->pre(kp, regs);
 }
 
 NOKPROBE_SYMBOL(hook_pre);
 
 static int hook_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct bd_hook *h = container_of(get_kretprobe(ri), struct bd_hook, rp);
+	struct bd_hook_rt *rt = container_of(get_kretprobe(ri), struct bd_hook_rt, rp);
 
-	this_cpu_inc(*h->hits);
-	return h->entry(ri, regs);
+	this_cpu_inc(*rt->hits);
+	return rt->h->entry(ri, regs);
 }
 
 NOKPROBE_SYMBOL(hook_entry);
 
-static unsigned long hook_hits(struct bd_hook *h)
+unsigned long bd_hook_hits(const struct bd_hook_rt *rt)
 {
 	unsigned long n = 0;
 	int cpu;
 
-	if (!h->hits)
+	if (!rt->hits)
 		return 0;
 	for_each_possible_cpu(cpu)
-		n += *per_cpu_ptr(h->hits, cpu);
+		n += *per_cpu_ptr(rt->hits, cpu);
 	return n;
 }
 
-static void attach(struct bd_hook *h)
+static void attach(struct bd_hook_rt *rt)
 {
+	const struct bd_hook *h = rt->h;
 	const char * const *s;
 
-	if (denied(h->role)) {
-		h->why = "denied by deny_hooks=";
+	if (h->needed && !*h->needed) {
+		rt->why = "not needed with this layout";
 		return;
 	}
-	for (s = h->syms; *s; s++)
+	if (listed(deny_hooks, h->role)) {
+		rt->why = "denied by deny_hooks=";
+		return;
+	}
+	for (s = h->proto->syms; *s; s++)
 		if (bpf_diag_lookup(*s))
 			break;
 	if (!*s) {
-		h->why = "no such symbol in this kernel (inlined?)";
+		rt->why = "no such symbol in this kernel (inlined?)";
 		return;
 	}
-	h->sym = *s;
-	h->hits = alloc_percpu(unsigned long);
-	if (!h->hits) {
-		h->err = -ENOMEM;
-		h->why = "no memory";
+	rt->sym = *s;
+	rt->clone = strchr(*s, '.');
+	if (bd_proto_check(h->proto, *s, listed(proto_mismatch, h->role), rt->argi,
+			   rt->proto_why, sizeof(rt->proto_why))) {
+		rt->why = rt->proto_why;
+		pr_warn("hook %s: %s: not attached\n", h->role, rt->proto_why);
+		return;
+	}
+	rt->hits = alloc_percpu(unsigned long);
+	if (!rt->hits) {
+		rt->err = -ENOMEM;
+		rt->why = "no memory";
 		return;
 	}
 	if (h->pre) {
-		h->kp.symbol_name = h->sym;
-		h->kp.pre_handler = hook_pre;
-		h->err = register_kprobe(&h->kp);
+		rt->kp.symbol_name = rt->sym;
+		rt->kp.pre_handler = hook_pre;
+		rt->err = register_kprobe(&rt->kp);
 	} else {
-		h->rp.kp.symbol_name = h->sym;
-		h->rp.entry_handler = hook_entry;
-		h->rp.handler = h->ret;
-		h->rp.data_size = h->data;
-		h->rp.maxactive = 64;
-		h->err = register_kretprobe(&h->rp);
+		rt->rp.kp.symbol_name = rt->sym;
+		rt->rp.entry_handler = hook_entry;
+		rt->rp.handler = h->ret;
+		rt->rp.data_size = sizeof(struct bd_ri);
+		rt->rp.maxactive = 64;
+		rt->err = register_kretprobe(&rt->rp);
 	}
-	if (h->err) {
-		h->why = "register failed";
-		pr_warn("hook %s: registering on %s failed: %d\n", h->role, h->sym, h->err);
+	if (rt->err) {
+		rt->why = "register failed";
+		pr_warn("hook %s: registering on %s failed: %d\n", h->role, rt->sym, rt->err);
 		return;
 	}
-	h->attached = true;
-}
-
-static void show_counter(struct seq_file *m, const char *name, atomic64_t *v)
-{
-	seq_printf(m, "counter %s: %lld\n", name, (long long)atomic64_read(v));
-}
-
-void bpf_diag_hooks_show(struct seq_file *m)
-{
-	const char * const *s;
-	bool complete = true;
-	long missed = 0;
-	int i;
-
-	seq_printf(m, "kallsyms_lookup_name: %s\n",
-		   lookup_name ? "resolved" : "unresolved");
-	seq_printf(m, "layout: %s\n", bd_layout);
-	for (i = 0; i < bd_nr_hooks; i++) {
-		struct bd_hook *h = &bd_hooks[i];
-
-		seq_printf(m, "hook %s: ", h->role);
-		if (h->attached) {
-			seq_printf(m, "attached %s %s hits=%lu", h->pre ? "kprobe" : "kretprobe",
-				   h->sym, hook_hits(h));
-			missed += h->pre ? h->kp.nmissed : h->rp.nmissed + h->rp.kp.nmissed;
-		} else {
-			complete = false;
-			seq_puts(m, "not attached, tried");
-			for (s = h->syms; *s; s++)
-				seq_printf(m, " %s", *s);
-			seq_printf(m, ": %s", h->why ?: "?");
-			if (h->err)
-				seq_printf(m, " (%d)", h->err);
-			seq_printf(m, "; not recorded: %s", h->loses);
-		}
-		seq_printf(m, " -- %s\n", h->how);
-	}
-	seq_printf(m, "recording: %s\n", !bd_hooks[0].attached ||
-		   !bd_hooks[1].attached ? "nothing" :
-		   complete ? "complete" : "partial (see hooks not attached)");
-	seq_printf(m, "enabled: %s\n", READ_ONCE(bd_recording) ? "yes" : "no");
-	seq_printf(m, "insertion kfuncs known: %d\n", bd_insert_kfuncs_known());
-	seq_printf(m, "async callback walks: %s\n", bd_async_walks() ?
-		   "yes (bpf_verifier_stack_elem checked against BTF)" :
-		   "no: bpf_verifier_stack_elem not as expected in BTF, their paths are marked broken");
-	seq_printf(m, "source lines: %s\n", bd_source_lines() ?
-		   "yes (btf_name_by_offset resolved)" :
-		   "no: btf_name_by_offset not found, reports show insns only");
-	for (i = 0; i < ARRAY_SIZE(verifier_syms); i++)
-		seq_printf(m, "symbol %s: %s\n", verifier_syms[i],
-			   bpf_diag_lookup(verifier_syms[i]) ? "present" : "absent");
-	bd_params_show(m);
-	show_counter(m, "envs", &bd_cnt.envs);
-	show_counter(m, "envs_dropped", &bd_cnt.envs_dropped);
-	show_counter(m, "envs_evicted", &bd_cnt.envs_evicted);
-	show_counter(m, "envs_cleared", &bd_cnt.envs_cleared);
-	show_counter(m, "events", &bd_cnt.events);
-	show_counter(m, "events_dropped", &bd_cnt.events_dropped);
-	show_counter(m, "alloc_failed", &bd_cnt.alloc_failed);
-	show_counter(m, "untracked", &bd_cnt.untracked);
-	show_counter(m, "unresolved", &bd_cnt.unresolved);
-	show_counter(m, "lock_irq_states", &bd_cnt.lock_irq);
-	show_counter(m, "async_pops", &bd_cnt.async_pops);
-	seq_printf(m, "counter kprobe_missed: %ld\n", missed);
-	seq_printf(m, "counter bytes: %ld\n", atomic_long_read(&bd_cnt.bytes));
-	seq_printf(m, "counter bytes_peak: %ld\n", atomic_long_read(&bd_cnt.bytes_peak));
-	seq_printf(m, "counter pool_free_pages: %u\n", bd_pool_free_pages());
-	show_counter(m, "lock_max_ns", &bd_cnt.lock_max_ns);
-	seq_printf(m, "lock longest held by: %ps\n", bd_lock_max_site());
-	seq_printf(m, "lock holds: <1us %lu, <10us %lu, <100us %lu, <1ms %lu, >=1ms %lu\n",
-		   bd_lock_hist(0), bd_lock_hist(1), bd_lock_hist(2),
-		   bd_lock_hist(3), bd_lock_hist(4));
+	rt->attached = true;
 }
 
 int bpf_diag_hooks_init(void)
 {
 	int err = resolve_lookup_name(), i;
 
+	for (i = 0; i < bd_nr_hooks; i++)
+		bd_hook_rt[i].h = bd_hook_table[i];
 	if (err) {
 		pr_warn("cannot resolve kallsyms_lookup_name (%d): nothing is hooked\n", err);
+		for (i = 0; i < bd_nr_hooks; i++)
+			bd_hook_rt[i].why = "kallsyms_lookup_name not resolved";
 		return 0;
 	}
-	bd_capture_init();
-	/* the env hooks last, so that an env never misses its other hooks */
+	bd_btf_init();
+	bd_walk_init(bd_btf_vmlinux());
+	bd_insn_init(bd_btf_vmlinux());
 	for (i = bd_nr_hooks - 1; i >= 0; i--)
-		attach(&bd_hooks[i]);
+		attach(&bd_hook_rt[i]);
 	for (i = 0; i < bd_nr_hooks; i++)
-		if (!bd_hooks[i].attached)
+		if (!bd_hook_rt[i].attached &&
+		    (!bd_hook_table[i]->needed || *bd_hook_table[i]->needed))
 			pr_info("hook %s not attached (%s): not recorded: %s\n",
-				bd_hooks[i].role, bd_hooks[i].why ?: "?", bd_hooks[i].loses);
+				bd_hook_table[i]->role, bd_hook_rt[i].why ?: "?",
+				bd_hook_table[i]->loses);
 	return 0;
 }
 
@@ -260,19 +237,19 @@ static void unregister_kind(bool kret)
 	else
 		kps = kcalloc(bd_nr_hooks, sizeof(*kps), GFP_KERNEL);
 	for (i = 0; i < bd_nr_hooks; i++) {
-		struct bd_hook *h = &bd_hooks[i];
+		struct bd_hook_rt *rt = &bd_hook_rt[i];
 
-		if (!h->attached || !h->pre != kret)
+		if (!rt->attached || !rt->h->pre != kret)
 			continue;
-		h->attached = false;
+		rt->attached = false;
 		if (kps)
-			kps[n++] = &h->kp;
+			kps[n++] = &rt->kp;
 		else if (rps)
-			rps[n++] = &h->rp;
+			rps[n++] = &rt->rp;
 		else if (kret)
-			unregister_kretprobe(&h->rp);
+			unregister_kretprobe(&rt->rp);
 		else
-			unregister_kprobe(&h->kp);
+			unregister_kprobe(&rt->kp);
 	}
 	/* waits for running handlers; pending kretprobe returns are disarmed */
 	if (kps && n)
@@ -292,8 +269,8 @@ void bpf_diag_hooks_exit(void)
 	unregister_kind(false);
 	unregister_kind(true);
 	for (i = 0; i < bd_nr_hooks; i++) {
-		free_percpu(bd_hooks[i].hits);
-		bd_hooks[i].hits = NULL;
+		free_percpu(bd_hook_rt[i].hits);
+		bd_hook_rt[i].hits = NULL;
 	}
 	bd_capture_exit();
 }

@@ -11,8 +11,8 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/utsname.h>
-#include "bpf_diag.h"
-#include "capture.h"
+#include "internal.h"
+#include "ctx.h"
 
 static struct dentry *bpf_diag_dir;
 

@@ -13,7 +13,8 @@
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/slab.h>
-#include "bpf_diag.h"
+#include "internal.h"
+#include "layout.h"
 
 static const char * const type_names[] = {
 	[BPF_PROG_TYPE_UNSPEC] = "unspec",
@@ -48,7 +49,7 @@ static const char * const type_names[] = {
 	[BPF_PROG_TYPE_LSM] = "lsm",
 	[BPF_PROG_TYPE_SK_LOOKUP] = "sk_lookup",
 	[BPF_PROG_TYPE_SYSCALL] = "syscall",
-	[BPF_PROG_TYPE_NETFILTER] = "netfilter",
+	[32] = "netfilter",	/* BPF_PROG_TYPE_NETFILTER (UAPI, 6.4 and later) */
 };
 
 /* The names the files print, shared with report.c. */
@@ -144,9 +145,8 @@ void bd_show_event(struct seq_file *m, const struct bd_env *e, u32 idx,
 		   ev->insn, bd_kind_names[ev->kind], ev->id);
 	switch (ev->kind) {
 	case BPF_DIAG_ACQUIRE:
-#ifdef BD_REFS_IN_VSTATE
-		seq_printf(m, " parent=%u", ev->aux);
-#endif
+		if (bd_layout_parent_ids)
+			seq_printf(m, " parent=%u", ev->aux);
 		break;
 	case BPF_DIAG_RELEASE:
 		seq_printf(m, " release=%s", bd_path_names[ev->how]);

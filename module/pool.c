@@ -26,7 +26,7 @@
 #include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
-#include "bpf_diag.h"
+#include "internal.h"
 
 #define BD_POOL_INIT	16	/* allocated at insmod */
 #define BD_POOL_LOW	128	/* refill when fewer pages are free */

@@ -49,6 +49,38 @@ t_parallel() {
 	[ "$(cat $T/overlap)" -gt 0 ] || fail_msg "the two checkers never verified at the same time"
 }
 
+# What status says of the functions gcc may inline matches the symbols
+# the kernel has (status lists both; neither is a fixed text).
+t_status_derived() {
+	local f said have
+	grep -o "; [a-z_]* is [a-z ]* in this kernel" $D/status | sort -u >$T/claims
+	[ -s $T/claims ] || { fail_msg "status names no inlined function"; return; }
+	while read -r _ f _ said _; do
+		have=$(sed -n "s/^symbol $f: //p" $D/status)
+		echo "# $f: status says '$said', symbol $have"
+		case $said/$have in
+		inlined/absent | a/present) ;;
+		*) fail_msg "$f: status says '$said' but the symbol is $have" ;;
+		esac
+	done <$T/claims
+}
+
+# A hook whose prototype in BTF differs from what its handler reads is not
+# attached, with the reason; the rest records (proto_mismatch= makes the
+# expected type of null_check's first argument wrong).
+t_proto_mismatch() {
+	reload proto_mismatch=null_check || { fail_msg "insmod failed"; return; }
+	grep "^hook null_check:" $D/status | sed 's/^/# /'
+	grep -q "^hook null_check: not attached.*prototype mismatch: mark_ptr_or_null_regs's parameter 0 is \*bpf_verifier_state, read as \*bpf_diag_test_mismatch" $D/status ||
+		fail_msg "status does not show null_check refused for its prototype"
+	grep -q "^recording: partial" $D/status || fail_msg "recording not partial"
+	dmesg | grep -q "hook null_check: prototype mismatch" || fail_msg "no kernel message"
+	bpf-diag-load -p sock_leak $PROGS/sock.bpf.o >/dev/null
+	grep -q "kind=acquire" $D/events || fail_msg "acquires not recorded"
+	grep -q "kind=leak" $D/events || fail_msg "leaks not recorded"
+	reload
+}
+
 t_missing_hook() {
 	reload deny_hooks=acquire,leak || fail_msg "insmod with missing hooks failed"
 	grep -q "^hook acquire: not attached.*not recorded: acquire events" $D/status ||
@@ -112,6 +144,8 @@ group_capture() {
 		$(echo "${CORPUS_SKIP:-}" | tr , '\n' | sed '/./s/^/-S /') $CORPUS
 	check "capture: no unresolved, untracked, dropped or missed hits" t_no_lost_hits
 	check "capture: two loaders side by side get complete envs" t_parallel
+	check "capture: status says which functions are inlined, as the symbols show" t_status_derived
+	check "capture: a prototype mismatch leaves that hook unattached, the rest records" t_proto_mismatch
 	check "capture: a missing hook symbol: insmod works, status says what is lost" t_missing_hook
 	check "capture: max_envs/max_events bound the store, drops are counted" t_bounds
 	check "capture: rmmod while verifying and with files open" t_unload_busy

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * bpf_diag: names shared by the module and the user-space tools.
+ * The names (enum values and their printed words) shared
+ * by the module and the user-space tools.
  *
  * The debugfs files print these names; tools parse them.  Values only grow:
  * a name, once printed, keeps its meaning.
  */
-#ifndef _BPF_DIAG_H
-#define _BPF_DIAG_H
+#ifndef _BPF_DIAG_NAMES_H
+#define _BPF_DIAG_NAMES_H
 
 #define BPF_DIAG_VERSION	"0.2.0"
 #define BPF_DIAG_DIR		"bpf_diag"	/* under /sys/kernel/debug */
@@ -73,4 +74,4 @@ enum bpf_diag_end {
 #define BPF_DIAG_SITE_NAMES	{ "-", "exit", "tail_call", "ld_abs", \
 				  "throw", "parent_release", "unknown" }
 
-#endif /* _BPF_DIAG_H */
+#endif /* _BPF_DIAG_NAMES_H */

@@ -1,4 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The records bpf_diag keeps (pages, envs, events, paths,
+ * history, source lines), its counters, and the interfaces between the
+ * module's files (pool, store, filter, output, report, hooks; the
+ * handlers' own in ctx.h, hook.h, layout.h).
+ */
 #ifndef _BPF_DIAG_INTERNAL_H
 #define _BPF_DIAG_INTERNAL_H
 
@@ -7,7 +13,7 @@
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/spinlock.h>
-#include <bpf_diag.h>
+#include <bpf_diag_names.h>
 #include "compat.h"
 
 /*
@@ -41,8 +47,10 @@ struct bd_vec {
 
 /* Records a vec of @size-byte records can ever hold. */
 #define BD_VEC_MAX(size)	((u32)BD_VEC_DIRS * BD_DIR_SLOTS * (BD_PAGE_DATA / (size)))
+/* max_events, max_paths and max_history at most (params.c) */
+#define BD_CAP_RECORDS	(2U << 20)
 
-/* One recorded event; see include/bpf_diag.h for the names. */
+/* One recorded event; see include/bpf_diag_names.h for the names. */
 struct bd_event {
 	s32 insn;	/* instruction index (env->insn_idx or alloc insn) */
 	u32 id;		/* reference id */
@@ -239,16 +247,12 @@ void bd_show_env(struct seq_file *m, const struct bd_env *e);
 void bd_show_event(struct seq_file *m, const struct bd_env *e, u32 idx,
 		   const struct bd_event *ev);
 
-/* capture.c */
-void bd_capture_init(void);
-void bd_capture_stop(void);
-void bd_capture_exit(void);
-
-/* hooks.c */
+/* hooks.c: the hook table, attached at load (hook.h); status.c */
 int bpf_diag_hooks_init(void);
 void bpf_diag_hooks_exit(void);
 void bpf_diag_hooks_show(struct seq_file *m);
 unsigned long bpf_diag_lookup(const char *name);
+bool bd_lookup_resolved(void);
 
 /* filter.c: the conditions of the filter file */
 enum {

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the hook handlers share.  One struct bd_ctx per verification
+ * in flight (ctx.c), the walk of its paths (walk.c), the instruction at
+ * hand (insn.c), source lines (srcline.c).
+ *
+ * Every handler runs in the task that is verifying (bpf_check() is
+ * synchronous), in kprobe context: no sleeping, no allocator (pages come
+ * from bd_pool), no lock but bd_lock's short sections.  A task finds its
+ * own context in a small table; only that task writes its entry.  The
+ * kernel's env is read only between do_check_common() and bpf_check()'s
+ * return.
+ */
+#ifndef _BPF_DIAG_CTX_H
+#define _BPF_DIAG_CTX_H
+
+#include <linux/bpf_verifier.h>
+#include <linux/kprobes.h>
+#include "internal.h"
+
+#define BD_MAX_LEAKS	32	/* leaked refs noted per leak check */
+
+/* A branch push_stack() queued, not yet popped. */
+struct bd_pending {
+	struct bpf_verifier_state *state;	/* what push_stack returned */
+	u32 path;
+	u32 h_len, h_lost;			/* history mark */
+	s32 fork_insn, start_insn;
+	u32 early[2];				/* events in it before it runs */
+	u8 n_early;
+	u8 early_lost;				/* more than early[] holds */
+};
+
+/* A page of the pending stack (a bd_page: its first word is the link). */
+#define BD_PEND_CHUNK ((sizeof(struct bd_page) - 2 * sizeof(void *)) / sizeof(struct bd_pending))
+struct bd_pend_chunk {
+	struct bd_pend_chunk *prev;
+	unsigned long n;
+	struct bd_pending e[BD_PEND_CHUNK];
+};
+
+struct bd_ctx {
+	struct task_struct *task;	/* owner; NULL when free */
+	struct bd_env *rec;		/* NULL when the store had no room */
+	struct bpf_verifier_env *env;	/* from do_check_common() on */
+	/* acquire slot not read yet (layouts that return a slot) */
+	bool acq_pending;
+	u32 acq_ofs;
+	s32 acq_insn;
+	u16 acq_depth;
+	struct bpf_verifier_state *acq_state;
+	/* markers: the next release of this id is of that kind */
+	u32 release_id;
+	u32 null_id;
+	struct bpf_verifier_state *null_state;	/* state of the NULL-branch drop */
+	/* leak check in progress: what the verifier would report */
+	int nr_leaks;
+	u32 leak_id[BD_MAX_LEAKS];
+	s32 leak_insn[BD_MAX_LEAKS];
+	/* a release whose result comes at return (layouts that return one) */
+	u32 rel_id;
+	u8 rel_kind, rel_how;
+	struct bpf_verifier_state *rel_state;
+	/* the walk: current path, queued branches, pops so far */
+	u32 cur_path;
+	bool exit_seen;			/* the current path reached the main exit */
+	u32 pop_seq;
+	struct bd_pend_chunk *pend, *spare;
+};
+
+/* Per-call data of the kretprobes: the context, and what entry saw. */
+struct bd_ri {
+	struct bd_ctx *c;
+	s32 a, b;		/* arguments the return handler needs */
+	u8 flag;
+};
+
+/* ctx.c: the contexts of the verifications in flight */
+extern bool bd_recording;
+extern atomic_t bd_nr_active, bd_nr_pending;
+struct bd_ctx *bd_ctx_get(void);
+struct bd_ctx *bd_ctx_env(void);
+struct bd_ctx *bd_ctx_claim(struct bpf_prog **progp);
+void bd_ctx_finish(struct bd_ctx *c, int err);
+struct bd_ri *bd_ri(struct kretprobe_instance *ri);
+struct bd_ctx *bd_ri_ctx(struct kretprobe_instance *ri);
+void bd_capture_stop(void);
+void bd_capture_exit(void);
+
+/* walk.c: paths, the current path's history, events */
+void bd_path_root(struct bd_ctx *c, s32 start);
+void bd_path_push(struct bd_ctx *c, struct bpf_verifier_state *st, s32 insn,
+		  s32 prev, bool spec);
+void bd_path_pop(struct bd_ctx *c, struct bpf_verifier_state *st);
+void bd_path_end(struct bd_ctx *c, u8 end);
+void bd_pend_abandon(struct bd_ctx *c);
+void bd_pend_free(struct bd_ctx *c);
+void bd_add_event(struct bd_ctx *c, struct bd_event *ev, struct bpf_verifier_state *st);
+void bd_emit_in(struct bd_ctx *c, struct bpf_verifier_state *st, u8 kind, s32 insn,
+		u32 id, u32 aux, u8 how);
+void bd_emit(struct bd_ctx *c, u8 kind, s32 insn, u32 id, u32 aux, u8 how);
+u16 bd_depth(struct bd_ctx *c);
+void bd_walk_init(const struct btf *btf);
+bool bd_async_walks(void);
+
+/* insn.c: the instruction being verified */
+const struct bpf_insn *bd_cur_insn(struct bpf_verifier_env *env);
+bool bd_insn_is_helper(const struct bpf_insn *insn, int func);
+u8 bd_leak_site(struct bpf_verifier_env *env);
+void bd_classify(struct bd_ctx *c, u32 id, u8 *kind, u8 *how);
+void bd_note_exit(struct bd_ctx *c, bool exception_exit);
+void bd_note_leak(struct bd_ctx *c, u32 id, s32 insn);
+void bd_emit_leaks(struct bd_ctx *c, u8 site);
+void bd_insn_init(const struct btf *btf);
+int bd_insert_kfuncs_known(void);
+
+/* srcline.c: the program's own file:line for an instruction */
+u16 bd_src_of(struct bd_ctx *c, s32 insn);
+bool bd_source_lines(void);
+
+#endif /* _BPF_DIAG_CTX_H */

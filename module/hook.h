@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One hooked verifier function = one const struct bd_hook (in its
+ * own hook_*.c file): the candidate symbols, what its handlers read of the
+ * function's prototype, the handlers, what is lost without it.  hooks.c
+ * keeps the table of them and, apart from it, what happened at load time
+ * (struct bd_hook_rt).  Nothing is attached whose prototype in the running
+ * kernel's BTF differs from what its handlers read (btf.c).
+ */
+#ifndef _BPF_DIAG_HOOK_H
+#define _BPF_DIAG_HOOK_H
+
+#include <linux/btf.h>
+#include <linux/kprobes.h>
+
+#define BD_MAX_ARGS	4
+
+/* A parameter a handler reads. */
+struct bd_param {
+	const char *names;	/* its name in BTF; "a|b": kernels call it a or b */
+	const char *type;	/* "int" (any integer, bool, enum), "*S": struct S *, "**S" */
+	bool optional;		/* some kernels lack it: reads as 0 there */
+};
+
+/* What the handlers read of their function, and where it may be found. */
+struct bd_proto {
+	const char * const *syms;	/* candidates, the first one present wins */
+	struct bd_param args[BD_MAX_ARGS];	/* bd_kp_arg/bd_ri_arg(.., k) */
+	const char *ret;		/* the return type read, or NULL */
+	/*
+	 * A compiler clone (sym.isra.N, .constprop.N) has no prototype in
+	 * BTF and may have dropped or moved arguments: hooked only where
+	 * this says why it is safe (e.g. only the return value is read, and
+	 * checked against the verifier's own state before use).
+	 */
+	const char *clone_safe;
+};
+
+struct bd_hook {
+	const char *role;		/* the name status and deny_hooks= use */
+	const struct bd_proto *proto;
+	kprobe_pre_handler_t pre;	/* a kprobe, or */
+	kretprobe_handler_t entry, ret;	/* a kretprobe with struct bd_ri data */
+	bool required;			/* nothing is recorded without it */
+	const bool *needed;		/* NULL, or false: this layout needs no such hook */
+	const char *loses;		/* what is not recorded without it */
+	const char *how;		/* what it does, for status */
+	const char *stands_in;		/* the function it stands in for where gcc inlined that */
+};
+
+/* What attaching found, per hook (hooks.c). */
+struct bd_hook_rt {
+	const struct bd_hook *h;
+	const char *sym;		/* the symbol attached (or tried) */
+	const char *why;		/* why not attached */
+	char proto_why[112];		/* what the prototype check found */
+	int err;
+	bool attached, clone;
+	s8 argi[BD_MAX_ARGS];		/* register index of args[k], -1: absent */
+	unsigned long __percpu *hits;	/* handler calls */
+	struct kprobe kp;
+	struct kretprobe rp;
+};
+
+/* The hooks, in table order (hooks.c), and their load-time state. */
+extern const struct bd_hook * const bd_hook_table[];
+extern const int bd_nr_hooks;
+extern struct bd_hook_rt bd_hook_rt[];
+unsigned long bd_hook_hits(const struct bd_hook_rt *rt);
+
+/* Argument k (the k-th of proto->args) of the hooked call. */
+unsigned long bd_kp_arg(struct kprobe *kp, struct pt_regs *regs, int k);
+unsigned long bd_ri_arg(struct kretprobe_instance *ri, struct pt_regs *regs, int k);
+
+/* The hooks, one per file */
+extern const struct bd_hook bd_hook_bpf_check, bd_hook_do_check_common;
+extern const struct bd_hook bd_hook_acquire, bd_hook_release_state;
+extern const struct bd_hook bd_hook_release_reference, bd_hook_leak;
+extern const struct bd_hook bd_hook_mark_null, bd_hook_push_stack;
+extern const struct bd_hook bd_hook_copy_state, bd_hook_free_state;
+
+/* btf.c: the running kernel's BTF */
+void bd_btf_init(void);
+const struct btf *bd_btf_vmlinux(void);
+s32 bd_btf_find(const struct btf *btf, const char *name, u8 kind);
+const struct btf_type *bd_btf_type(const struct btf *btf, u32 id);
+const char *bd_btf_str(const struct btf *btf, u32 off);
+bool bd_btf_strings(void);
+int bd_proto_check(const struct bd_proto *p, const char *sym, bool test_mismatch,
+		   s8 *argi, char *why, size_t len);
+
+#endif /* _BPF_DIAG_HOOK_H */

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bpf_diag hook: acquire_reference_state(), where acquire_reference()
+ * (inlined on 7.2) gets its new reference.  What it returns, a refs[] slot
+ * or the new id, is the layout's (layout.h).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include "ctx.h"
+#include "hook.h"
+#include "layout.h"
+
+static int acquire_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct bd_ctx *c = bd_ctx_env();
+
+	if (!c)
+		return 1;
+	bd_layout_sync(c);
+	bd_ri(ri)->c = c;
+	bd_ri(ri)->a = bd_ri_arg(ri, regs, 1);	/* insn_idx, where the layout reads it */
+	return 0;
+}
+
+NOKPROBE_SYMBOL(acquire_entry);
+
+static int acquire_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct bd_ctx *c = bd_ri_ctx(ri);
+
+	if (c && c->env)
+		bd_layout_acquired(c, bd_ri(ri)->a, regs_return_value(regs));
+	return 0;
+}
+
+NOKPROBE_SYMBOL(acquire_ret);
+
+const struct bd_hook bd_hook_acquire = {
+	.role = "acquire", .proto = &bd_acquire_proto,
+	.entry = acquire_entry, .ret = acquire_ret,
+	.loses = "acquire events", .stands_in = "acquire_reference",
+	.how = "kretprobe: the new reference (a refs[] slot read at the next hook, or its id)",
+};

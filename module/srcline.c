@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bpf_diag: source lines.  The program's line info maps an instruction to
+ * the record the verifier itself prints as "; TEXT @ FILE:LINE"; the
+ * record is copied into the env once (store.c hashes them by record).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/btf.h>
+#include "ctx.h"
+#include "hook.h"
+
+static void copy_str(char *dst, const char *src, size_t len)
+{
+	size_t n;
+
+	if (!src)
+		src = "";
+	n = strscpy(dst, src, len) < 0 ? len - 1 : strlen(dst);
+	if (n == len - 1 && strlen(src) >= len && len > 4)
+		strscpy(dst + len - 4, "...", 4);
+}
+
+NOKPROBE_SYMBOL(copy_str);
+
+/*
+ * The program's line-info record covering @insn, as the verifier finds it
+ * for its "; TEXT @ FILE:LINE" annotations, copied into the env's record.
+ */
+u16 bd_src_of(struct bd_ctx *c, s32 insn)
+{
+	struct bpf_prog *prog = c->env->prog;
+	const struct bpf_line_info *li = prog->aux->linfo;
+	u32 n = prog->aux->nr_linfo, l = 0, r, m;
+	struct bd_src s = {};
+	const char *p;
+	u16 slot;
+
+	if (!c->rec || !bd_btf_strings() || insn < 0 || insn >= prog->len)
+		return BD_NO_SRC;
+	if (!n || !li || !prog->aux->btf) {
+		c->rec->no_linfo = true;
+		return BD_NO_SRC;
+	}
+	for (r = n - 1; l < r;) {
+		m = l + (r - l + 1) / 2;
+		if (li[m].insn_off <= insn)
+			l = m;
+		else
+			r = m - 1;
+	}
+	if (li[l].insn_off > insn)
+		return BD_NO_SRC;
+	slot = bd_env_src_find(c->rec, l);
+	if (slot != BD_NO_SRC)
+		return slot;
+	s.linfo = l;
+	s.insn_off = li[l].insn_off;
+	s.line = BPF_LINE_INFO_LINE_NUM(li[l].line_col);
+	s.col = BPF_LINE_INFO_LINE_COL(li[l].line_col);
+	p = bd_btf_str(prog->aux->btf, li[l].file_name_off);
+	copy_str(s.file, p ? kbasename(p) : "", sizeof(s.file));
+	p = bd_btf_str(prog->aux->btf, li[l].line_off);
+	copy_str(s.text, p ? skip_spaces(p) : "", sizeof(s.text));
+	return bd_env_src_add(c->rec, &s);
+}
+
+NOKPROBE_SYMBOL(bd_src_of);
+
+bool bd_source_lines(void)
+{
+	return bd_btf_strings();
+}

@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bpf_diag: the walk.  The verifier explores a program path by path:
+ * push_stack() queues the other side of a branch, pop_stack() copies a
+ * queued state into cur_state when the current path ends.  Each path is a
+ * record (where it forked, how it ended), the current path's history
+ * (forks, resumes, events) is kept so that a rejected env shows its
+ * failing path, and every event belongs to the path it happened on.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/btf.h>
+#include "ctx.h"
+#include "hook.h"
+
+u16 bd_depth(struct bd_ctx *c)
+{
+	return min_t(int, c->env->stack_size, U16_MAX);
+}
+
+NOKPROBE_SYMBOL(bd_depth);
+
+static struct bd_pending *pend_top(struct bd_ctx *c)
+{
+	return c->pend && c->pend->n ? &c->pend->e[c->pend->n - 1] : NULL;
+}
+
+NOKPROBE_SYMBOL(pend_top);
+
+static struct bd_pending *pend_push(struct bd_ctx *c)
+{
+	struct bd_pend_chunk *ch = c->pend;
+
+	if (!ch || ch->n == BD_PEND_CHUNK) {
+		ch = c->spare;
+		if (ch)
+			c->spare = NULL;
+		else
+			ch = (struct bd_pend_chunk *)bd_page_get(NULL);
+		if (!ch)
+			return NULL;
+		ch->prev = c->pend;
+		ch->n = 0;
+		c->pend = ch;
+	}
+	return &ch->e[ch->n++];
+}
+
+NOKPROBE_SYMBOL(pend_push);
+
+static void pend_pop(struct bd_ctx *c)
+{
+	struct bd_pend_chunk *ch = c->pend;
+
+	if (!ch || !ch->n || --ch->n || !ch->prev)
+		return;
+	c->pend = ch->prev;
+	if (c->spare)
+		bd_page_put((struct bd_page *)c->spare);
+	c->spare = ch;
+}
+
+NOKPROBE_SYMBOL(pend_pop);
+
+/* Queued branches that never ran; the stack is emptied. */
+void bd_pend_abandon(struct bd_ctx *c)
+{
+	struct bd_pending *t;
+	struct bd_path *p;
+
+	while ((t = pend_top(c))) {
+		p = c->rec ? bd_env_path(c->rec, t->path) : NULL;
+		if (p)
+			WRITE_ONCE(p->end, BPF_DIAG_END_UNEXPLORED);
+		pend_pop(c);
+	}
+}
+
+NOKPROBE_SYMBOL(bd_pend_abandon);
+
+void bd_pend_free(struct bd_ctx *c)
+{
+	struct bd_pend_chunk *ch = c->pend, *prev;
+
+	while (ch) {
+		prev = ch->prev;
+		bd_page_put((struct bd_page *)ch);
+		ch = prev;
+	}
+	if (c->spare)
+		bd_page_put((struct bd_page *)c->spare);
+	c->pend = NULL;
+	c->spare = NULL;
+}
+
+NOKPROBE_SYMBOL(bd_pend_free);
+
+static void hist(struct bd_ctx *c, u8 type, u32 ev, s32 from, s32 to, u32 other)
+{
+	struct bd_hist h = { .type = type, .ev = ev, .from = from, .to = to, .other = other };
+
+	if (type != BD_H_EVENT)
+		h.src = bd_src_of(c, from);
+	if (c->rec)
+		bd_hist_add(c->rec, &h);
+}
+
+NOKPROBE_SYMBOL(hist);
+
+void bd_path_end(struct bd_ctx *c, u8 end)
+{
+	struct bd_path *p = c->rec ? bd_env_path(c->rec, c->cur_path) : NULL;
+
+	if (!p)
+		return;
+	WRITE_ONCE(p->end_insn, c->env->insn_idx);
+	WRITE_ONCE(p->end, end);
+}
+
+NOKPROBE_SYMBOL(bd_path_end);
+
+/* do_check_common() starts a subprogram's walk at @start. */
+void bd_path_root(struct bd_ctx *c, s32 start)
+{
+	struct bd_path p = {
+		.parent = BD_NO_PATH, .fork_insn = -1, .start_insn = start,
+		.end_insn = -1, .end = BPF_DIAG_END_RUNNING,
+	};
+
+	bd_pend_abandon(c);
+	c->exit_seen = false;
+	c->cur_path = BD_NO_PATH;
+	if (!c->rec)
+		return;
+	p.fork_ev = c->rec->nr_events;
+	c->cur_path = bd_env_path_new(c->rec, &p);
+	bd_hist_truncate(c->rec, 0);
+	c->rec->h_lost = 0;
+}
+
+NOKPROBE_SYMBOL(bd_path_root);
+
+/* Where the current path goes at @fork when push_stack queued @queued. */
+static s32 other_side(struct bpf_verifier_env *env, s32 fork, s32 queued)
+{
+	const struct bpf_insn *insn;
+	u8 cls, op;
+
+	if (fork < 0 || fork >= env->prog->len)
+		return -1;
+	insn = &env->prog->insnsi[fork];
+	cls = BPF_CLASS(insn->code);
+	op = BPF_OP(insn->code);
+	if ((cls != BPF_JMP && cls != BPF_JMP32) || op == BPF_JA || op == BPF_CALL ||
+	    op == BPF_EXIT)
+		return -1;
+	return queued == fork + 1 ? fork + insn->off + 1 : fork + 1;
+}
+
+NOKPROBE_SYMBOL(other_side);
+
+/* push_stack() queued @st, to resume at @insn, forked at @prev. */
+void bd_path_push(struct bd_ctx *c, struct bpf_verifier_state *st, s32 insn,
+		  s32 prev, bool spec)
+{
+	struct bd_path p = {
+		.parent = c->cur_path, .fork_insn = prev, .start_insn = insn,
+		.end_insn = -1, .end = BPF_DIAG_END_RUNNING, .spec = spec,
+	};
+	s32 other = other_side(c->env, prev, insn);
+	struct bd_pending *t;
+
+	if (!c->rec)
+		return;
+	p.fork_ev = c->rec->nr_events;
+	t = pend_push(c);
+	if (!t) {
+		c->rec->paths_broken = true;
+		return;
+	}
+	if (other >= 0)
+		p.dir = insn == prev + 1 ? BD_DIR_FALLTHROUGH : BD_DIR_TAKEN;
+	t->state = st;
+	t->path = bd_env_path_new(c->rec, &p);
+	t->h_len = c->rec->h_len;
+	t->h_lost = c->rec->h_lost;
+	t->fork_insn = prev;
+	t->start_insn = insn;
+	t->n_early = 0;
+	t->early_lost = 0;
+	hist(c, BD_H_FORK, 0, prev, other, t->path);
+}
+
+NOKPROBE_SYMBOL(bd_path_push);
+
+/*
+ * pop_stack() copies the queued state, the first member of a struct
+ * bpf_verifier_stack_elem (private to verifier.c), into cur_state; the
+ * elem's insn_idx and prev_insn_idx follow it.  Their offsets are checked
+ * against the running kernel's BTF at load time; 0 if they could not be.
+ */
+static u32 elem_insn_ofs, elem_prev_ofs;
+
+static void elem_insns(struct bpf_verifier_state *st, s32 *insn, s32 *prev)
+{
+	*insn = -1;
+	*prev = -1;
+	if (!elem_insn_ofs)
+		return;
+	*insn = *(int *)((char *)st + elem_insn_ofs);
+	*prev = *(int *)((char *)st + elem_prev_ofs);
+}
+
+NOKPROBE_SYMBOL(elem_insns);
+
+/*
+ * A pop of a state bpf_diag did not see queued: an async callback's walk,
+ * which the inlined push_async_cb() queues on the same stack.  It is the
+ * newest entry there, so every branch bpf_diag saw queued is still
+ * pending: the stack stays, and the callback's walk is a path of its own,
+ * whose history starts where the newest pending branch was queued.
+ */
+static void path_async(struct bd_ctx *c, struct bpf_verifier_state *st, struct bd_pending *t)
+{
+	struct bd_path p = {
+		.parent = BD_NO_PATH, .end_insn = -1, .end = BPF_DIAG_END_RUNNING,
+		.async = 1,
+	};
+
+	atomic64_inc(&bd_cnt.async_pops);
+	elem_insns(st, &p.start_insn, &p.fork_insn);
+	if (p.start_insn < 0)
+		c->rec->paths_broken = true;
+	p.fork_ev = c->rec->nr_events;
+	p.pop_seq = ++c->pop_seq;
+	c->cur_path = bd_env_path_new(c->rec, &p);
+	bd_hist_truncate(c->rec, t ? t->h_len : 0);
+	c->rec->h_lost = t ? t->h_lost : 0;
+	hist(c, BD_H_RESUME, 0, p.fork_insn, p.start_insn, c->cur_path);
+}
+
+NOKPROBE_SYMBOL(path_async);
+
+/* The verifier pops @st into its current state: the current path ended. */
+void bd_path_pop(struct bd_ctx *c, struct bpf_verifier_state *st)
+{
+	struct bd_pending *t = pend_top(c);
+	struct bd_path *p;
+	int i;
+
+	if (!c->rec)
+		return;
+	bd_path_end(c, c->exit_seen ? BPF_DIAG_END_EXIT : BPF_DIAG_END_PRUNED);
+	c->exit_seen = false;
+	if (!t || t->state != st) {
+		path_async(c, st, t);
+		return;
+	}
+	c->cur_path = t->path;
+	p = bd_env_path(c->rec, t->path);
+	if (p)
+		WRITE_ONCE(p->pop_seq, ++c->pop_seq);
+	bd_hist_truncate(c->rec, t->h_len);
+	c->rec->h_lost = t->h_lost;
+	hist(c, BD_H_RESUME, 0, t->fork_insn, t->start_insn, t->path);
+	for (i = 0; i < t->n_early; i++)
+		hist(c, BD_H_EVENT, t->early[i], 0, 0, 0);
+	c->rec->h_lost += t->early_lost;
+	pend_pop(c);
+}
+
+NOKPROBE_SYMBOL(bd_path_pop);
+
+/*
+ * Record @ev, which happened in verifier state @st (NULL: the current one).
+ * An event in the branch just queued (the NULL branch of a check) belongs
+ * to that path and joins its history when it is popped.
+ */
+void bd_add_event(struct bd_ctx *c, struct bd_event *ev, struct bpf_verifier_state *st)
+{
+	struct bd_pending *t = pend_top(c);
+	u32 idx = c->rec->nr_events;
+	bool added;
+
+	ev->path = c->cur_path;
+	if (st && st != c->env->cur_state && t && t->state == st) {
+		ev->path = t->path;
+		added = bd_env_add(c->rec, ev);
+		if (t->n_early < ARRAY_SIZE(t->early))
+			t->early[t->n_early++] = added ? idx : BD_NO_EVENT;
+		else
+			t->early_lost++;
+		return;
+	}
+	added = bd_env_add(c->rec, ev);
+	hist(c, BD_H_EVENT, added ? idx : BD_NO_EVENT, 0, 0, 0);
+}
+
+NOKPROBE_SYMBOL(bd_add_event);
+
+void bd_emit_in(struct bd_ctx *c, struct bpf_verifier_state *st, u8 kind, s32 insn,
+		u32 id, u32 aux, u8 how)
+{
+	struct bd_event ev = {
+		.insn = insn, .id = id, .aux = aux, .kind = kind, .how = how,
+		.depth = bd_depth(c),
+	};
+
+	if (!c->rec) {
+		atomic64_inc(&bd_cnt.untracked);
+		return;
+	}
+	ev.src = bd_src_of(c, insn);
+	bd_add_event(c, &ev, st);
+}
+
+NOKPROBE_SYMBOL(bd_emit_in);
+
+void bd_emit(struct bd_ctx *c, u8 kind, s32 insn, u32 id, u32 aux, u8 how)
+{
+	bd_emit_in(c, NULL, kind, insn, id, aux, how);
+}
+
+NOKPROBE_SYMBOL(bd_emit);
+
+/*
+ * Offsets of insn_idx and prev_insn_idx in struct bpf_verifier_stack_elem,
+ * from the running kernel's BTF: st must come first and be the size the
+ * headers say, the two ints right after it.  Else nothing is read there.
+ */
+static void check_stack_elem(const struct btf *btf)
+{
+	const struct btf_member *m;
+	const struct btf_type *t;
+	u32 insn = 0, prev = 0, st = U32_MAX, i;
+	const char *name;
+	s32 id;
+
+	id = bd_btf_find(btf, "bpf_verifier_stack_elem", BTF_KIND_STRUCT);
+	if (id <= 0)
+		return;
+	t = bd_btf_type(btf, id);
+	if (!t)
+		return;
+	for (i = 0, m = btf_type_member(t); i < btf_type_vlen(t); i++, m++) {
+		name = bd_btf_str(btf, m->name_off);
+		if (!name)
+			continue;
+		if (!strcmp(name, "st"))
+			st = __btf_member_bit_offset(t, m);
+		else if (!strcmp(name, "insn_idx"))
+			insn = __btf_member_bit_offset(t, m) / 8;
+		else if (!strcmp(name, "prev_insn_idx"))
+			prev = __btf_member_bit_offset(t, m) / 8;
+	}
+	if (st || insn != sizeof(struct bpf_verifier_state) || prev != insn + sizeof(int))
+		return;
+	elem_insn_ofs = insn;
+	elem_prev_ofs = prev;
+}
+
+/* At load: where the stack element keeps its insns, from BTF. */
+void bd_walk_init(const struct btf *btf)
+{
+	if (btf)
+		check_stack_elem(btf);
+}
+
+bool bd_async_walks(void)
+{
+	return elem_insn_ofs;
+}
