@@ -3,7 +3,7 @@
 # Against another kernel tree:     make KDIR=/path/to/kernel/build
 # Stock kernels in QEMU:           make demo   /   make test
 KDIR ?= /lib/modules/$(shell uname -r)/build
-KERNELS ?= 7.2 6.12 7.2-debug
+KERNELS ?= $(shell awk '!/^#/ && NF >= 5 { print $$1 }' scripts/kernels.conf)
 # Downloads and builds of the test kernels, shared by every clone here.
 CACHE := $(or $(BPF_DIAG_CACHE),/var/cache/bpf_diag)
 
@@ -27,7 +27,9 @@ clean:
 setup:
 	scripts/setup-cache
 
-build/%/bpf_diag.ko: $(MOD_SRCS) scripts/build-module
+.SECONDEXPANSION:
+# rebuilt when set-up resolves a kernel to a new version
+build/%/bpf_diag.ko: $(MOD_SRCS) scripts/build-module $$(wildcard $(CACHE)/kernels/$$*/resolved)
 	scripts/build-module $*
 
 build/selftests/.stamp: $(ST_SRCS) $(CACHE)/kernels/7.2/.done

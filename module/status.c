@@ -61,8 +61,9 @@ static bool show_hook(struct seq_file *m, const struct bd_hook_rt *rt, long *mis
 		seq_printf(m, "; not recorded: %s -- %s", h->loses, h->how);
 	}
 	if (h->stands_in)
-		seq_printf(m, "; %s is %s in this kernel", h->stands_in,
-			   bpf_diag_lookup(h->stands_in) ? "a symbol" : "inlined");
+		seq_printf(m, "; %s: %s", h->stands_in, bpf_diag_lookup(h->stands_in) ?
+			   "a symbol here too" :
+			   "no symbol here (inlined, or not in this version)");
 	if (rt->attached && rt->proto_why[0])
 		seq_printf(m, "; %s", rt->proto_why);
 	seq_putc(m, '\n');

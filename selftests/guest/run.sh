@@ -15,7 +15,8 @@ for a; do
 done
 [ -n "$groups" ] || groups=$(for f in tests/*.sh; do basename "$f" .sh; done)
 echo "KTAP version 1"
-echo "# kernel $(uname -r)"
+v=$(sed -n 's/.* \(Debian [^ ]*\) .*/\1/p' /proc/version)
+echo "# kernel $(uname -r)${v:+ ($v)}"
 [ -z "$knobs" ] || diag "knobs:$knobs"
 for g in $groups; do
 	diag "group $g"
