@@ -55,7 +55,7 @@ static __always_inline struct kslot *get_slot(void)
 
 /* --- bpf_obj_new / bpf_obj_drop ---------------------------------------- */
 
-// expect: obj_new_drop2 accept
+// expect: obj_new_drop2 accept since=6.2
 SEC("tc")
 int obj_new_drop2(struct __sk_buff *skb)
 {
@@ -69,7 +69,7 @@ int obj_new_drop2(struct __sk_buff *skb)
 	return TC_ACT_OK;
 }
 
-// expect: obj_new_leak2 reject "Unreleased reference"
+// expect: obj_new_leak2 reject "Unreleased reference" since=6.2
 SEC("tc")
 int obj_new_leak2(struct __sk_buff *skb)
 {
@@ -83,7 +83,7 @@ int obj_new_leak2(struct __sk_buff *skb)
 
 /* --- bpf_kptr_xchg with a local object ------------------------------- */
 
-// expect: kptr_stash2 accept
+// expect: kptr_stash2 accept since=6.2
 SEC("tc")
 int kptr_stash2(struct __sk_buff *skb)
 {
@@ -102,7 +102,7 @@ int kptr_stash2(struct __sk_buff *skb)
 	return TC_ACT_OK;
 }
 
-// expect: kptr_unstash2 accept
+// expect: kptr_unstash2 accept since=6.4
 SEC("tc")
 int kptr_unstash2(struct __sk_buff *skb)
 {
@@ -120,7 +120,7 @@ int kptr_unstash2(struct __sk_buff *skb)
 }
 
 /* The old object swapped out of the map is dropped on the floor. */
-// expect: kptr_old_leak reject "Unreleased reference"
+// expect: kptr_old_leak reject "Unreleased reference" since=6.2
 SEC("tc")
 int kptr_old_leak(struct __sk_buff *skb)
 {
@@ -143,7 +143,7 @@ int kptr_old_leak(struct __sk_buff *skb)
 /* In a non-sleepable program (an implicit RCU read section), stashing a
  * per-CPU object converts the program's own pointer into an RCU-protected
  * one instead of invalidating it: it stays usable after the xchg. */
-// expect: pcpu_rcu_xchg accept
+// expect: pcpu_rcu_xchg accept since=6.6
 SEC("fentry/bpf_fentry_test1")
 int BPF_PROG(pcpu_rcu_xchg, int a)
 {
@@ -168,7 +168,7 @@ int BPF_PROG(pcpu_rcu_xchg, int a)
 }
 
 /* The same in a sleepable program, inside bpf_rcu_read_lock(). */
-// expect: pcpu_rcu_sleep accept
+// expect: pcpu_rcu_sleep accept since=6.6
 SEC("fentry.s/bpf_fentry_test1")
 int BPF_PROG(pcpu_rcu_sleep, int a)
 {
@@ -194,7 +194,7 @@ out:
 
 /* Sleepable, no RCU section: the xchg releases the reference and the
  * pointer dies with it (becomes a scalar), so the later use is rejected. */
-// expect: pcpu_norcu_use reject "R1 type=scalar expected=percpu_ptr_"
+// expect: pcpu_norcu_use reject "R1 type=scalar expected=percpu_ptr_" since=6.6
 SEC("fentry.s/bpf_fentry_test1")
 int BPF_PROG(pcpu_norcu_use, int a)
 {
@@ -215,7 +215,7 @@ int BPF_PROG(pcpu_norcu_use, int a)
 	return 0;
 }
 
-// expect: pcpu_new_leak reject "Unreleased reference"
+// expect: pcpu_new_leak reject "Unreleased reference" since=6.6
 SEC("fentry/bpf_fentry_test1")
 int BPF_PROG(pcpu_new_leak, int a)
 {
@@ -229,7 +229,7 @@ int BPF_PROG(pcpu_new_leak, int a)
 
 /* --- bpf_list_push_front / push_back / pop ---------------------------- */
 
-// expect: list_push accept
+// expect: list_push accept since=6.2
 SEC("tc")
 int list_push(struct __sk_buff *skb)
 {
@@ -255,7 +255,7 @@ int list_push(struct __sk_buff *skb)
 }
 
 /* Pushed on one branch only: the other branch leaks the new object. */
-// expect: list_push_leak reject "Unreleased reference"
+// expect: list_push_leak reject "Unreleased reference" since=6.2
 SEC("tc")
 int list_push_leak(struct __sk_buff *skb)
 {
@@ -270,7 +270,7 @@ int list_push_leak(struct __sk_buff *skb)
 	return TC_ACT_OK;
 }
 
-// expect: list_pop_drop accept
+// expect: list_pop_drop accept since=6.2
 SEC("tc")
 int list_pop_drop(struct __sk_buff *skb)
 {
@@ -286,7 +286,7 @@ int list_pop_drop(struct __sk_buff *skb)
 	return TC_ACT_OK;
 }
 
-// expect: list_pop_leak reject "Unreleased reference"
+// expect: list_pop_leak reject "Unreleased reference" since=6.2
 SEC("tc")
 int list_pop_leak(struct __sk_buff *skb)
 {
@@ -310,7 +310,7 @@ static bool ritem_less(struct bpf_rb_node *a, const struct bpf_rb_node *b)
 	return x->key < y->key;
 }
 
-// expect: rb_add accept
+// expect: rb_add accept since=6.3
 SEC("tc")
 int rb_add(struct __sk_buff *skb)
 {
@@ -326,7 +326,7 @@ int rb_add(struct __sk_buff *skb)
 	return TC_ACT_OK;
 }
 
-// expect: rb_remove_drop accept
+// expect: rb_remove_drop accept since=6.3
 SEC("tc")
 int rb_remove_drop(struct __sk_buff *skb)
 {
@@ -346,7 +346,7 @@ int rb_remove_drop(struct __sk_buff *skb)
 	return TC_ACT_OK;
 }
 
-// expect: rb_remove_leak reject "Unreleased reference"
+// expect: rb_remove_leak reject "Unreleased reference" since=6.3
 SEC("tc")
 int rb_remove_leak(struct __sk_buff *skb)
 {
@@ -367,7 +367,7 @@ int rb_remove_leak(struct __sk_buff *skb)
 
 /* A second owning reference: from the owning one before the add, and from
  * the non-owning one after it (the latter may be NULL). */
-// expect: refc_acquire accept
+// expect: refc_acquire accept since=6.4
 SEC("tc")
 int refc_acquire(struct __sk_buff *skb)
 {
@@ -388,7 +388,7 @@ int refc_acquire(struct __sk_buff *skb)
 	return TC_ACT_OK;
 }
 
-// expect: refc_leak reject "Unreleased reference"
+// expect: refc_leak reject "Unreleased reference" since=6.4
 SEC("tc")
 int refc_leak(struct __sk_buff *skb)
 {

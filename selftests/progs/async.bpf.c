@@ -43,7 +43,7 @@ static __always_inline void arm(void)
 }
 
 /* Branches queued before and after the callback; released on every path. */
-// expect: async_release accept
+// expect: async_release accept since=6.10
 SEC("tc")
 int async_release(struct __sk_buff *skb)
 {
@@ -60,7 +60,7 @@ int async_release(struct __sk_buff *skb)
 }
 
 /* The short-packet path leaks: it is walked after the callback's. */
-// expect: async_branch_leak reject "Unreleased reference"
+// expect: async_branch_leak reject "Unreleased reference" since=6.10
 SEC("tc")
 int async_branch_leak(struct __sk_buff *skb)
 {

@@ -12,7 +12,7 @@ struct box {
 
 volatile int knob;
 
-// expect: throw_clean accept
+// expect: throw_clean accept since=6.7
 SEC("tc")
 int throw_clean(struct __sk_buff *skb)
 {
@@ -25,7 +25,7 @@ int throw_clean(struct __sk_buff *skb)
 	return TC_ACT_OK;
 }
 
-// expect: throw_held reject "Unreleased reference"
+// expect: throw_held reject "Unreleased reference" since=6.2
 SEC("tc")
 int throw_held(struct __sk_buff *skb)
 {
@@ -46,7 +46,7 @@ __noinline int glob_may_throw(struct __sk_buff *skb)
 	return 0;
 }
 
-// expect: throw_glob_ok accept
+// expect: throw_glob_ok accept since=6.7
 SEC("tc")
 int throw_glob_ok(struct __sk_buff *skb)
 {

@@ -6,7 +6,7 @@
 #include "corpus.h"
 
 /* Open-coded iterator: its state is a reference. */
-// expect: iter_num_ok accept
+// expect: iter_num_ok accept since=6.4
 SEC("tc")
 int iter_num_ok(struct __sk_buff *skb)
 {
@@ -20,7 +20,7 @@ int iter_num_ok(struct __sk_buff *skb)
 	return sum > 100;
 }
 
-// expect: iter_num_leak reject "Unreleased reference"
+// expect: iter_num_leak reject "Unreleased reference" since=6.4
 SEC("tc")
 int iter_num_leak(struct __sk_buff *skb)
 {
@@ -33,7 +33,7 @@ int iter_num_leak(struct __sk_buff *skb)
 }
 
 /* A socket reference held while iterating. */
-// expect: iter_with_sk accept
+// expect: iter_with_sk accept since=6.4
 SEC("tc")
 int iter_with_sk(struct __sk_buff *skb)
 {
@@ -170,7 +170,7 @@ int lock_sk_ok(struct __sk_buff *skb)
 extern void bpf_throw(u64 cookie) __ksym;
 
 /* bpf_throw while holding a reference. */
-// expect: throw_leak reject "Unreleased reference"
+// expect: throw_leak reject "Unreleased reference" since=6.7
 SEC("tc")
 int throw_leak(struct __sk_buff *skb)
 {

@@ -7,7 +7,7 @@
 
 volatile int knob;
 
-// expect: it_num_ok accept
+// expect: it_num_ok accept since=6.4
 SEC("syscall")
 int it_num_ok(void *ctx)
 {
@@ -22,7 +22,7 @@ int it_num_ok(void *ctx)
 	return 0;
 }
 
-// expect: it_num_nodestr reject "Unreleased reference"
+// expect: it_num_nodestr reject "Unreleased reference" since=6.4
 SEC("syscall")
 int it_num_nodestr(void *ctx)
 {
@@ -37,7 +37,7 @@ int it_num_nodestr(void *ctx)
 }
 
 /* Destroyed on the normal path, not on the early break. */
-// expect: it_num_brk_lk reject "Unreleased reference"
+// expect: it_num_brk_lk reject "Unreleased reference" since=6.4
 SEC("tc")
 int it_num_brk_lk(struct __sk_buff *skb)
 {
@@ -54,7 +54,7 @@ int it_num_brk_lk(struct __sk_buff *skb)
 }
 
 /* bpf_for: the cleanup attribute destroys the iterator on every exit. */
-// expect: it_bpf_for accept
+// expect: it_bpf_for accept since=6.4
 SEC("tc")
 int it_bpf_for(struct __sk_buff *skb)
 {
@@ -70,7 +70,7 @@ int it_bpf_for(struct __sk_buff *skb)
 }
 
 /* Two iterators alive at once, nested. */
-// expect: it_nested accept
+// expect: it_nested accept since=6.4
 SEC("syscall")
 int it_nested(void *ctx)
 {
@@ -84,7 +84,7 @@ int it_nested(void *ctx)
 }
 
 /* Task iterator (RCU protected: fine in a non-sleepable program). */
-// expect: it_task_ok accept
+// expect: it_task_ok accept since=6.7
 SEC("tp_btf/task_newtask")
 int BPF_PROG(it_task_ok, struct task_struct *task, u64 clone_flags)
 {
@@ -97,7 +97,7 @@ int BPF_PROG(it_task_ok, struct task_struct *task, u64 clone_flags)
 	return 0;
 }
 
-// expect: it_task_leak reject "Unreleased reference"
+// expect: it_task_leak reject "Unreleased reference" since=6.7
 SEC("tp_btf/task_newtask")
 int BPF_PROG(it_task_leak, struct task_struct *task, u64 clone_flags)
 {
@@ -113,7 +113,7 @@ int BPF_PROG(it_task_leak, struct task_struct *task, u64 clone_flags)
 }
 
 /* Each task seen by the iterator is acquired and released in the body. */
-// expect: it_task_acq accept
+// expect: it_task_acq accept since=6.7
 SEC("tp_btf/task_newtask")
 int BPF_PROG(it_task_acq, struct task_struct *task, u64 clone_flags)
 {
@@ -130,7 +130,7 @@ int BPF_PROG(it_task_acq, struct task_struct *task, u64 clone_flags)
 }
 
 /* css iterator over the descendants of an acquired cgroup. */
-// expect: it_css_ok accept
+// expect: it_css_ok accept since=6.3
 SEC("tp_btf/cgroup_mkdir")
 int BPF_PROG(it_css_ok, struct cgroup *cgrp, const char *path)
 {
@@ -148,7 +148,7 @@ int BPF_PROG(it_css_ok, struct cgroup *cgrp, const char *path)
 }
 
 /* Iterator destroyed, but the cgroup it started from is not released. */
-// expect: it_css_cg_leak reject "Unreleased reference"
+// expect: it_css_cg_leak reject "Unreleased reference" since=6.3
 SEC("tp_btf/cgroup_mkdir")
 int BPF_PROG(it_css_cg_leak, struct cgroup *cgrp, const char *path)
 {

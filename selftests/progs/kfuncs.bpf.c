@@ -2,7 +2,7 @@
 /* Acquiring and releasing kfuncs: tasks, cgroups, cpumasks. */
 #include "corpus.h"
 
-// expect: task_acq_rel accept
+// expect: task_acq_rel accept since=6.2
 SEC("tp_btf/task_newtask")
 int BPF_PROG(task_acq_rel, struct task_struct *task, u64 clone_flags)
 {
@@ -14,7 +14,7 @@ int BPF_PROG(task_acq_rel, struct task_struct *task, u64 clone_flags)
 	return 0;
 }
 
-// expect: task_acq_leak reject "Unreleased reference"
+// expect: task_acq_leak reject "Unreleased reference" since=6.2
 SEC("tp_btf/task_newtask")
 int BPF_PROG(task_acq_leak, struct task_struct *task, u64 clone_flags)
 {
@@ -23,7 +23,7 @@ int BPF_PROG(task_acq_leak, struct task_struct *task, u64 clone_flags)
 	return t ? 1 : 0;
 }
 
-// expect: task_from_pid accept
+// expect: task_from_pid accept since=6.3
 SEC("tp_btf/task_newtask")
 int BPF_PROG(task_from_pid, struct task_struct *task, u64 clone_flags)
 {
@@ -35,7 +35,7 @@ int BPF_PROG(task_from_pid, struct task_struct *task, u64 clone_flags)
 }
 
 /* Two tasks, released in the opposite order. */
-// expect: task_two accept
+// expect: task_two accept since=6.2
 SEC("tp_btf/task_newtask")
 int BPF_PROG(task_two, struct task_struct *task, u64 clone_flags)
 {
@@ -50,7 +50,7 @@ int BPF_PROG(task_two, struct task_struct *task, u64 clone_flags)
 	return 0;
 }
 
-// expect: cgrp_acq_rel accept
+// expect: cgrp_acq_rel accept since=6.3
 SEC("tp_btf/task_newtask")
 int BPF_PROG(cgrp_acq_rel, struct task_struct *task, u64 clone_flags)
 {
@@ -62,7 +62,7 @@ int BPF_PROG(cgrp_acq_rel, struct task_struct *task, u64 clone_flags)
 	return 0;
 }
 
-// expect: cgrp_leak reject "Unreleased reference"
+// expect: cgrp_leak reject "Unreleased reference" since=6.3
 SEC("tp_btf/task_newtask")
 int BPF_PROG(cgrp_leak, struct task_struct *task, u64 clone_flags)
 {
@@ -71,7 +71,7 @@ int BPF_PROG(cgrp_leak, struct task_struct *task, u64 clone_flags)
 	return c ? 1 : 0;
 }
 
-// expect: cpumask_ok accept
+// expect: cpumask_ok accept since=6.3
 SEC("tp_btf/task_newtask")
 int BPF_PROG(cpumask_ok, struct task_struct *task, u64 clone_flags)
 {
@@ -84,7 +84,7 @@ int BPF_PROG(cpumask_ok, struct task_struct *task, u64 clone_flags)
 	return 0;
 }
 
-// expect: cpumask_leak reject "Unreleased reference"
+// expect: cpumask_leak reject "Unreleased reference" since=6.3
 SEC("tp_btf/task_newtask")
 int BPF_PROG(cpumask_leak, struct task_struct *task, u64 clone_flags)
 {

@@ -9,7 +9,7 @@ volatile int knob;
 
 /* --- tasks ------------------------------------------------------------ */
 
-// expect: task_acq_rel2 accept
+// expect: task_acq_rel2 accept since=6.2
 SEC("tp_btf/task_newtask")
 int BPF_PROG(task_acq_rel2, struct task_struct *task, u64 clone_flags)
 {
@@ -22,7 +22,7 @@ int BPF_PROG(task_acq_rel2, struct task_struct *task, u64 clone_flags)
 	return 0;
 }
 
-// expect: task_acq_leak2 reject "Unreleased reference"
+// expect: task_acq_leak2 reject "Unreleased reference" since=6.2
 SEC("tp_btf/task_newtask")
 int BPF_PROG(task_acq_leak2, struct task_struct *task, u64 clone_flags)
 {
@@ -34,7 +34,7 @@ int BPF_PROG(task_acq_leak2, struct task_struct *task, u64 clone_flags)
 }
 
 /* bpf_task_from_pid in a syscall program; acquire of current on the side. */
-// expect: task_pid_rel accept
+// expect: task_pid_rel accept since=6.3
 SEC("syscall")
 int task_pid_rel(void *ctx)
 {
@@ -50,7 +50,7 @@ int task_pid_rel(void *ctx)
 	return 0;
 }
 
-// expect: task_pid_leak reject "Unreleased reference"
+// expect: task_pid_leak reject "Unreleased reference" since=6.3
 SEC("syscall")
 int task_pid_leak(void *ctx)
 {
@@ -64,7 +64,7 @@ int task_pid_leak(void *ctx)
 
 /* --- cgroups ---------------------------------------------------------- */
 
-// expect: cgrp_acq_rel2 accept
+// expect: cgrp_acq_rel2 accept since=6.2
 SEC("tp_btf/cgroup_mkdir")
 int BPF_PROG(cgrp_acq_rel2, struct cgroup *cgrp, const char *path)
 {
@@ -77,7 +77,7 @@ int BPF_PROG(cgrp_acq_rel2, struct cgroup *cgrp, const char *path)
 	return 0;
 }
 
-// expect: cgrp_id_rel accept
+// expect: cgrp_id_rel accept since=6.3
 SEC("tp_btf/cgroup_mkdir")
 int BPF_PROG(cgrp_id_rel, struct cgroup *cgrp, const char *path)
 {
@@ -89,7 +89,7 @@ int BPF_PROG(cgrp_id_rel, struct cgroup *cgrp, const char *path)
 	return 0;
 }
 
-// expect: cgrp_id_leak reject "Unreleased reference"
+// expect: cgrp_id_leak reject "Unreleased reference" since=6.3
 SEC("tp_btf/cgroup_mkdir")
 int BPF_PROG(cgrp_id_leak, struct cgroup *cgrp, const char *path)
 {
@@ -102,7 +102,7 @@ int BPF_PROG(cgrp_id_leak, struct cgroup *cgrp, const char *path)
 }
 
 /* The task's cgroup v1 (hierarchy 1): acquired under a held task ref. */
-// expect: cgrp1_rel accept
+// expect: cgrp1_rel accept since=6.2
 SEC("tp_btf/task_newtask")
 int BPF_PROG(cgrp1_rel, struct task_struct *task, u64 clone_flags)
 {
@@ -119,7 +119,7 @@ int BPF_PROG(cgrp1_rel, struct task_struct *task, u64 clone_flags)
 }
 
 /* The task is released, its cgroup is not. */
-// expect: cgrp1_leak reject "Unreleased reference"
+// expect: cgrp1_leak reject "Unreleased reference" since=6.2
 SEC("tp_btf/task_newtask")
 int BPF_PROG(cgrp1_leak, struct task_struct *task, u64 clone_flags)
 {
@@ -137,7 +137,7 @@ int BPF_PROG(cgrp1_leak, struct task_struct *task, u64 clone_flags)
 
 /* --- cpumasks --------------------------------------------------------- */
 
-// expect: cpumask_rel accept
+// expect: cpumask_rel accept since=6.3
 SEC("tp_btf/task_newtask")
 int BPF_PROG(cpumask_rel, struct task_struct *task, u64 clone_flags)
 {
@@ -151,7 +151,7 @@ int BPF_PROG(cpumask_rel, struct task_struct *task, u64 clone_flags)
 	return 0;
 }
 
-// expect: cpumask_leak2 reject "Unreleased reference"
+// expect: cpumask_leak2 reject "Unreleased reference" since=6.3
 SEC("tp_btf/task_newtask")
 int BPF_PROG(cpumask_leak2, struct task_struct *task, u64 clone_flags)
 {
@@ -165,7 +165,7 @@ int BPF_PROG(cpumask_leak2, struct task_struct *task, u64 clone_flags)
 
 /* --- files (LSM) ------------------------------------------------------ */
 
-// expect: file_put accept
+// expect: file_put accept since=6.12
 SEC("lsm/file_open")
 int BPF_PROG(file_put, struct file *f)
 {
@@ -178,7 +178,7 @@ int BPF_PROG(file_put, struct file *f)
 	return 0;
 }
 
-// expect: file_leak reject "Unreleased reference"
+// expect: file_leak reject "Unreleased reference" since=6.12
 SEC("lsm/file_open")
 int BPF_PROG(file_leak, struct file *f)
 {
@@ -205,7 +205,7 @@ struct {
 
 /* The acquired task moves into the map; whatever was there comes out and
  * is released. */
-// expect: task_kptr_in accept
+// expect: task_kptr_in accept since=6.2
 SEC("tp_btf/task_newtask")
 int BPF_PROG(task_kptr_in, struct task_struct *task, u64 clone_flags)
 {
@@ -226,7 +226,7 @@ int BPF_PROG(task_kptr_in, struct task_struct *task, u64 clone_flags)
 }
 
 /* Taking the task out of the map gives a reference back. */
-// expect: task_kptr_out reject "Unreleased reference"
+// expect: task_kptr_out reject "Unreleased reference" since=6.2
 SEC("tp_btf/task_newtask")
 int BPF_PROG(task_kptr_out, struct task_struct *task, u64 clone_flags)
 {

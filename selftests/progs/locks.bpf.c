@@ -16,7 +16,7 @@ struct {
 volatile int knob;
 
 /* An RCU section around a task reference. */
-// expect: rcu_task_ok accept
+// expect: rcu_task_ok accept since=6.2
 SEC("tp_btf/task_newtask")
 int BPF_PROG(rcu_task_ok, struct task_struct *task, u64 clone_flags)
 {
@@ -32,7 +32,7 @@ int BPF_PROG(rcu_task_ok, struct task_struct *task, u64 clone_flags)
 	return 0;
 }
 
-// expect: rcu_tail_call reject "tail_call cannot be used inside bpf_rcu_read_lock-ed region"
+// expect: rcu_tail_call reject "tail_call cannot be used inside bpf_rcu_read_lock-ed region" since=6.2
 SEC("tc")
 int rcu_tail_call(struct __sk_buff *skb)
 {
@@ -42,7 +42,7 @@ int rcu_tail_call(struct __sk_buff *skb)
 	return TC_ACT_OK;
 }
 
-// expect: rcu_ld_abs reject "BPF_LD_[ABS|IND] cannot be used inside bpf_rcu_read_lock-ed region"
+// expect: rcu_ld_abs reject "BPF_LD_[ABS|IND] cannot be used inside bpf_rcu_read_lock-ed region" since=6.2
 SEC("tc")
 __naked void rcu_ld_abs(void)
 {

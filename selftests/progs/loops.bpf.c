@@ -55,7 +55,7 @@ int loop_sk_leak(struct __sk_buff *skb)
 	return TC_ACT_OK;
 }
 
-// expect: loop_for_rb accept
+// expect: loop_for_rb accept since=6.4
 SEC("tc")
 int loop_for_rb(struct __sk_buff *skb)
 {
@@ -76,7 +76,7 @@ int loop_for_rb(struct __sk_buff *skb)
 }
 
 /* Breaking out of the loop with the record still reserved. */
-// expect: loop_for_rb_lk reject "Unreleased reference"
+// expect: loop_for_rb_lk reject "Unreleased reference" since=6.4
 SEC("tc")
 int loop_for_rb_lk(struct __sk_buff *skb)
 {
@@ -95,7 +95,7 @@ int loop_for_rb_lk(struct __sk_buff *skb)
 	return TC_ACT_OK;
 }
 
-// expect: loop_maygoto accept
+// expect: loop_maygoto accept since=6.9
 SEC("tc")
 int loop_maygoto(struct __sk_buff *skb)
 {
@@ -114,7 +114,7 @@ int loop_maygoto(struct __sk_buff *skb)
 }
 
 /* may_goto loop whose early exit keeps the object. */
-// expect: loop_maygoto_lk reject "Unreleased reference"
+// expect: loop_maygoto_lk reject "Unreleased reference" since=6.9
 SEC("tc")
 int loop_maygoto_lk(struct __sk_buff *skb)
 {

@@ -44,7 +44,7 @@ static bool less(struct bpf_rb_node *a, const struct bpf_rb_node *b)
 	return x->key < y->key;
 }
 
-// expect: obj_new_drop accept
+// expect: obj_new_drop accept since=6.2
 SEC("tc")
 int obj_new_drop(struct __sk_buff *skb)
 {
@@ -57,7 +57,7 @@ int obj_new_drop(struct __sk_buff *skb)
 	return 0;
 }
 
-// expect: obj_new_leak reject "Unreleased reference"
+// expect: obj_new_leak reject "Unreleased reference" since=6.2
 SEC("tc")
 int obj_new_leak(struct __sk_buff *skb)
 {
@@ -70,7 +70,7 @@ int obj_new_leak(struct __sk_buff *skb)
 }
 
 /* Stash an object in a map kptr field; drop what was there. */
-// expect: kptr_stash accept
+// expect: kptr_stash accept since=6.2
 SEC("tc")
 int kptr_stash(struct __sk_buff *skb)
 {
@@ -91,7 +91,7 @@ int kptr_stash(struct __sk_buff *skb)
 }
 
 /* Take the object out of the map and drop it. */
-// expect: kptr_unstash accept
+// expect: kptr_unstash accept since=6.4
 SEC("tc")
 int kptr_unstash(struct __sk_buff *skb)
 {
@@ -109,7 +109,7 @@ int kptr_unstash(struct __sk_buff *skb)
 }
 
 /* Take it out and forget it. */
-// expect: kptr_unst_leak reject "Unreleased reference"
+// expect: kptr_unst_leak reject "Unreleased reference" since=6.4
 SEC("tc")
 int kptr_unst_leak(struct __sk_buff *skb)
 {
@@ -129,7 +129,7 @@ int kptr_unst_leak(struct __sk_buff *skb)
  * the reference becomes an RCU protected pointer
  * (ref_convert_alloc_rcu_protected on 7.2).
  */
-// expect: pcpu_kptr_rcu accept
+// expect: pcpu_kptr_rcu accept since=6.6
 SEC("fentry/bpf_fentry_test1")
 int BPF_PROG(pcpu_kptr_rcu)
 {
@@ -149,7 +149,7 @@ int BPF_PROG(pcpu_kptr_rcu)
 	return 0;
 }
 
-// expect: pcpu_leak reject "Unreleased reference"
+// expect: pcpu_leak reject "Unreleased reference" since=6.6
 SEC("fentry/bpf_fentry_test1")
 int BPF_PROG(pcpu_leak)
 {
@@ -159,7 +159,7 @@ int BPF_PROG(pcpu_leak)
 }
 
 /* Two owning references to one refcounted object. */
-// expect: refcount_two accept
+// expect: refcount_two accept since=6.4
 SEC("tc")
 int refcount_two(struct __sk_buff *skb)
 {
@@ -174,7 +174,7 @@ int refcount_two(struct __sk_buff *skb)
 	return 0;
 }
 
-// expect: refcount_leak reject "Unreleased reference"
+// expect: refcount_leak reject "Unreleased reference" since=6.4
 SEC("tc")
 int refcount_leak(struct __sk_buff *skb)
 {
@@ -188,7 +188,7 @@ int refcount_leak(struct __sk_buff *skb)
 }
 
 /* Owning to non-owning: bpf_list_push_front. */
-// expect: list_front_ok accept
+// expect: list_front_ok accept since=6.2
 SEC("tc")
 int list_front_ok(struct __sk_buff *skb)
 {
@@ -203,7 +203,7 @@ int list_front_ok(struct __sk_buff *skb)
 	return 0;
 }
 
-// expect: list_back_ok accept
+// expect: list_back_ok accept since=6.2
 SEC("tc")
 int list_back_ok(struct __sk_buff *skb)
 {
@@ -217,7 +217,7 @@ int list_back_ok(struct __sk_buff *skb)
 	return 0;
 }
 
-// expect: rbtree_add_ok accept
+// expect: rbtree_add_ok accept since=6.3
 SEC("tc")
 int rbtree_add_ok(struct __sk_buff *skb)
 {
@@ -233,7 +233,7 @@ int rbtree_add_ok(struct __sk_buff *skb)
 }
 
 /* Locked, but never inserted: leaked after the unlock. */
-// expect: list_leak reject "Unreleased reference"
+// expect: list_leak reject "Unreleased reference" since=6.2
 SEC("tc")
 int list_leak(struct __sk_buff *skb)
 {
