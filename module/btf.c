@@ -66,31 +66,51 @@ bool bd_btf_strings(void)
 NOKPROBE_SYMBOL(bd_btf_strings);
 
 /*
+ * The type @id names with typedefs and qualifiers seen through; NULL if
+ * that is void (*id == 0) or cannot be read (*id != 0).
+ */
+static const struct btf_type *strip(const struct btf *btf, u32 *id)
+{
+	const struct btf_type *t;
+	int hops;
+
+	for (hops = 0; *id && hops < 16; hops++) {
+		t = bd_btf_type(btf, *id);
+		if (!t)
+			return NULL;
+		switch (BTF_INFO_KIND(t->info)) {
+		case BTF_KIND_TYPEDEF:
+		case BTF_KIND_CONST:
+		case BTF_KIND_VOLATILE:
+		case BTF_KIND_RESTRICT:
+		case BTF_KIND_TYPE_TAG:
+			*id = t->type;
+			continue;
+		default:
+			return t;
+		}
+	}
+	return NULL;
+}
+
+/*
  * A type as struct bd_param spells it: "int" for any integer, bool or
- * enum, "*name" for a pointer to struct name, "void"; typedefs and
- * qualifiers seen through.
+ * enum, "*name" for a pointer to struct name, "void".
  */
 static void describe(const struct btf *btf, u32 id, char *buf, size_t len)
 {
 	const struct btf_type *t;
 	const char *name;
-	int stars = 0, hops;
+	int stars;
 
-	for (hops = 0; hops < 16; hops++) {
-		t = id ? bd_btf_type(btf, id) : NULL;
+	for (stars = 0; stars < 4; stars++) {
+		t = strip(btf, &id);
 		if (!t) {
 			snprintf(buf, len, "%.*s%s", stars, "****", id ? "?" : "void");
 			return;
 		}
 		switch (BTF_INFO_KIND(t->info)) {
 		case BTF_KIND_PTR:
-			stars++;
-			fallthrough;
-		case BTF_KIND_TYPEDEF:
-		case BTF_KIND_CONST:
-		case BTF_KIND_VOLATILE:
-		case BTF_KIND_RESTRICT:
-		case BTF_KIND_TYPE_TAG:
 			id = t->type;
 			continue;
 		case BTF_KIND_INT:
@@ -107,32 +127,15 @@ static void describe(const struct btf *btf, u32 id, char *buf, size_t len)
 	snprintf(buf, len, "?");
 }
 
-/* A struct or union passed by value: later arguments' registers shift. */
+/* A struct or union passed by value (or unreadable): later arguments' registers shift. */
 static bool by_value_aggregate(const struct btf *btf, u32 id)
 {
-	const struct btf_type *t;
-	int hops;
+	const struct btf_type *t = strip(btf, &id);
 
-	for (hops = 0; id && hops < 16; hops++) {
-		t = bd_btf_type(btf, id);
-		if (!t)
-			return true;
-		switch (BTF_INFO_KIND(t->info)) {
-		case BTF_KIND_TYPEDEF:
-		case BTF_KIND_CONST:
-		case BTF_KIND_VOLATILE:
-		case BTF_KIND_RESTRICT:
-		case BTF_KIND_TYPE_TAG:
-			id = t->type;
-			continue;
-		case BTF_KIND_STRUCT:
-		case BTF_KIND_UNION:
-			return true;
-		default:
-			return false;
-		}
-	}
-	return false;
+	if (!t)
+		return id;
+	return BTF_INFO_KIND(t->info) == BTF_KIND_STRUCT ||
+	       BTF_INFO_KIND(t->info) == BTF_KIND_UNION;
 }
 
 /* Is @name one of "a|b|c"? */

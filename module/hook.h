@@ -48,6 +48,12 @@ struct bd_hook {
 	const char *stands_in;		/* the function it stands in for where gcc inlined that */
 };
 
+/* Does the layout built for need this hook at all? */
+static inline bool bd_hook_needed(const struct bd_hook *h)
+{
+	return !h->needed || *h->needed;
+}
+
 /* What attaching found, per hook (hooks.c). */
 struct bd_hook_rt {
 	const struct bd_hook *h;

@@ -146,7 +146,7 @@ static void attach(struct bd_hook_rt *rt)
 	const struct bd_hook *h = rt->h;
 	const char * const *s;
 
-	if (h->needed && !*h->needed) {
+	if (!bd_hook_needed(h)) {
 		rt->why = "not needed with this layout";
 		return;
 	}
@@ -213,8 +213,7 @@ int bpf_diag_hooks_init(void)
 	for (i = bd_nr_hooks - 1; i >= 0; i--)
 		attach(&bd_hook_rt[i]);
 	for (i = 0; i < bd_nr_hooks; i++)
-		if (!bd_hook_rt[i].attached &&
-		    (!bd_hook_table[i]->needed || *bd_hook_table[i]->needed))
+		if (!bd_hook_rt[i].attached && bd_hook_needed(bd_hook_table[i]))
 			pr_info("hook %s not attached (%s): not recorded: %s\n",
 				bd_hook_table[i]->role, bd_hook_rt[i].why ?: "?",
 				bd_hook_table[i]->loses);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The report files' record state machine, shared by report.c (envs,
- * seq_file), report_text.c (report) and report_json.c (report.json).
+ * seq_file), report_text.c and report_order.c (report) and report_json.c
+ * (report.json).
  */
 #ifndef _BPF_DIAG_REPORT_H
 #define _BPF_DIAG_REPORT_H
@@ -67,7 +68,7 @@ u32 rep_next_of_id(const struct bd_rep *s, u32 i);
 bool rep_in_history(const struct bd_rep *s, u32 i);
 bool rep_leaked(const struct bd_rep *s, u32 acq);
 void rep_err_text(struct seq_file *m, int err);
-/* report_text.c */
+/* report_text.c, report_order.c */
 void rep_show_text(struct seq_file *m, struct bd_rep *s);
 bool rep_step_text(struct bd_rep *s);
 /* report_json.c */

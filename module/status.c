@@ -43,7 +43,7 @@ static bool show_hook(struct seq_file *m, const struct bd_hook_rt *rt, long *mis
 	const char * const *s;
 
 	seq_printf(m, "hook %s: ", h->role);
-	if (h->needed && !*h->needed) {
+	if (!bd_hook_needed(h)) {
 		seq_printf(m, "not needed with this layout -- %s\n", h->how);
 		return true;
 	}
