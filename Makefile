@@ -2,6 +2,7 @@
 # bpf_diag.  On your own machine:  make && sudo insmod module/bpf_diag.ko
 # Against another kernel tree:     make KDIR=/path/to/kernel/build
 # Stock kernels in QEMU:           make demo   /   make test
+# The DKMS package:                make deb  (build/deb/*.deb)
 KDIR ?= /lib/modules/$(shell uname -r)/build
 KERNELS ?= $(shell awk '!/^#/ && NF >= 5 { print $$1 }' scripts/kernels.conf)
 # Downloads and builds of the test kernels, shared by every clone here.
@@ -9,6 +10,7 @@ CACHE := $(or $(BPF_DIAG_CACHE),/var/cache/bpf_diag)
 
 MOD_SRCS := Kbuild module/Kbuild $(wildcard module/*.[ch] include/*.h)
 ST_SRCS := $(wildcard selftests/Makefile selftests/progs/* selftests/progs/*/* selftests/tools/*)
+DEB_SRCS := $(wildcard debian/* debian/*/*) scripts/mkdeb
 GUEST_SRCS := $(wildcard selftests/guest/* selftests/guest/*/*) \
 	scripts/mkguest scripts/guest-init
 
@@ -27,9 +29,17 @@ clean:
 setup:
 	scripts/setup-cache
 
+# The DKMS package (bpf-diag-dkms_VERSION_all.deb, lintian-checked by
+# host-tests); the stock kernels' modules are built from it by dkms.
+build/deb/.stamp: $(MOD_SRCS) $(DEB_SRCS)
+	scripts/mkdeb
+	touch $@
+
+deb: build/deb/.stamp
+
 .SECONDEXPANSION:
 # rebuilt when set-up resolves a kernel to a new version
-build/%/bpf_diag.ko: $(MOD_SRCS) scripts/build-module $$(wildcard $(CACHE)/kernels/$$*/resolved)
+build/%/bpf_diag.ko: build/deb/.stamp scripts/build-module $$(wildcard $(CACHE)/kernels/$$*/resolved)
 	scripts/build-module $*
 
 build/selftests/.stamp: $(ST_SRCS) $(CACHE)/kernels/7.2/.done
@@ -52,4 +62,4 @@ test:
 demo:
 	scripts/demo
 
-.PHONY: all modules clean setup guest test demo bench
+.PHONY: all modules clean setup deb guest test demo bench

@@ -17,6 +17,7 @@ done
 echo "KTAP version 1"
 v=$(sed -n 's/.* \(Debian [^ ]*\) .*/\1/p' /proc/version)
 echo "# kernel $(uname -r)${v:+ ($v)}"
+[ ! -e /opt/bpf_diag/origin ] || diag "module built by $(cat /opt/bpf_diag/origin)"
 [ -z "$knobs" ] || diag "knobs:$knobs"
 for g in $groups; do
 	diag "group $g"

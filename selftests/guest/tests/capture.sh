@@ -22,9 +22,12 @@ t_no_lost_hits() {
 
 # Two checkers side by side: each load's env must be complete, and the
 # verifications must really have overlapped in time (paths.bpf.o has
-# programs that take the verifier a second each).
+# programs that take the verifier a second each).  Whether two loads
+# overlap is up to the guest's scheduler: a round without any overlap
+# proves nothing and is run again (at most 3 rounds); every round's envs
+# must be complete.
 PAR="$PROGS/paths.bpf.o $PROGS/sockets.bpf.o $PROGS/objects.bpf.o $PROGS/flow.bpf.o"
-t_parallel() {
+par_round() { # prints the number of overlapping verifications
 	local a b ra rb
 	bpf-diag-check --expect $EXPECT $SKIP_LOOPS $PAR >$T/par1 2>&1 &
 	a=$!
@@ -32,8 +35,8 @@ t_parallel() {
 	b=$!
 	wait $a; ra=$?
 	wait $b; rb=$?
-	[ $ra = 0 ] || { grep "^not ok" $T/par1; fail_msg "checker 1 failed"; }
-	[ $rb = 0 ] || { grep "^not ok" $T/par2; fail_msg "checker 2 failed"; }
+	[ $ra = 0 ] || { grep "^not ok" $T/par1; fail_msg "checker 1 failed"; } >&2
+	[ $rb = 0 ] || { grep "^not ok" $T/par2; fail_msg "checker 2 failed"; } >&2
 	echo "pid=$a" >$D/filter
 	cat $D/envs >$T/envs.a
 	echo "pid=$b" >$D/filter
@@ -44,9 +47,16 @@ t_parallel() {
 		FNR == NR { s[NR] = v("start_ns"); e[NR] = s[NR] + v("duration_ns"); n = NR; next }
 		{ st = v("start_ns"); en = st + v("duration_ns")
 		  for (i = 1; i <= n; i++) if (st < e[i] && s[i] < en) over++ }
-		END { print over + 0 }' $T/envs.a $T/envs.b >$T/overlap
-	echo "# overlapping verifications: $(cat $T/overlap)"
-	[ "$(cat $T/overlap)" -gt 0 ] || fail_msg "the two checkers never verified at the same time"
+		END { print over + 0 }' $T/envs.a $T/envs.b
+}
+t_parallel() {
+	local r over=0
+	for r in 1 2 3; do
+		over=$(par_round | tail -1)
+		echo "# round $r: overlapping verifications: $over"
+		[ "$over" -gt 0 ] && break
+	done
+	[ "$over" -gt 0 ] || fail_msg "in 3 rounds the two checkers never verified at the same time"
 }
 
 # What status says of the functions gcc may inline matches the symbols
