@@ -4,6 +4,7 @@
  * at a chosen verifier log level, and report what the verifier said.
  *
  *   bpf-diag-load [-l LEVEL] [-p PROG]... [-o LOGDIR] [-n REPEAT] [-c COMM] [-q] [-t] OBJ
+ *   bpf-diag-load -L OBJ          (list its programs, one name per line)
  *
  * For each program (all programs of OBJ unless -p names some), prints
  *   prog=NAME verdict=accepted|rejected err=N
@@ -99,12 +100,12 @@ static int load_one(const char *path, const char *name, int level,
 int main(int argc, char **argv)
 {
 	const char *logdir = NULL, *names[256];
-	int level = 1, nnames = 0, repeat = 1, timing = 0, c, i, r, bad = 0;
+	int level = 1, nnames = 0, repeat = 1, timing = 0, list = 0, c, i, r, bad = 0;
 	struct bpf_object *obj;
 	struct bpf_program *p;
 	char *log;
 
-	while ((c = getopt(argc, argv, "l:p:o:n:c:qt")) != -1) {
+	while ((c = getopt(argc, argv, "l:p:o:n:c:qtL")) != -1) {
 		switch (c) {
 		case 'l': level = atoi(optarg); break;
 		case 'p': if (nnames < 256) names[nnames++] = optarg; break;
@@ -112,13 +113,14 @@ int main(int argc, char **argv)
 		case 'n': repeat = atoi(optarg); break;
 		case 'q': quiet = 1; break;
 		case 't': timing = 1; break;
+		case 'L': list = 1; break;
 		case 'c': prctl(PR_SET_NAME, optarg, 0, 0, 0); break;
 		default: return 2;
 		}
 	}
 	if (optind + 1 != argc) {
-		fprintf(stderr, "usage: %s [-l LEVEL] [-p PROG]... [-o LOGDIR|-] [-n N] [-c COMM] [-q] [-t] OBJ\n",
-			argv[0]);
+		fprintf(stderr, "usage: %s [-l LEVEL] [-p PROG]... [-o LOGDIR|-] [-n N] [-c COMM] [-q] [-t] OBJ\n"
+			"       %s -L OBJ\n", argv[0], argv[0]);
 		return 2;
 	}
 	libbpf_set_print(silent_print);
@@ -135,6 +137,11 @@ int main(int argc, char **argv)
 			if (nnames < 256)
 				names[nnames++] = strdup(bpf_program__name(p));
 		bpf_object__close(obj);
+	}
+	if (list) {
+		for (i = 0; i < nnames; i++)
+			printf("%s\n", names[i]);
+		return 0;
 	}
 	for (r = 0; r < repeat; r++)
 		for (i = 0; i < nnames; i++)

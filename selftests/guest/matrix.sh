@@ -1,0 +1,48 @@
+#!/bin/sh
+# Guest side of scripts/bpf-diag-matrix: every program of every object
+# given is loaded alone (log level 1, libbpf's warnings kept), and for each
+# the loader's result, the verifier's own verdict as bpf_diag recorded it
+# (its env: bpf_check()'s return, whatever libbpf did after) and the
+# verifier log's last lines are printed; per object, bpf_diag's envs,
+# report and report.json.  Line protocol (read by the host):
+#   @@KERNEL RELEASE
+#   @@PROG obj=O prog=P load=accepted|rejected lerr=N
+#   @@LOG / @@LIBBPF lines of that program (log tail, libbpf's warnings)
+#   @@OBJERR obj=O MESSAGE         the object could not be opened
+#   @@BEGIN O FILE ... @@END       a debugfs file, filtered to these loads
+#
+#   matrix.sh OBJ...
+D=/sys/kernel/debug/bpf_diag
+COMM=bpf-diag-matrix
+L=/tmp/matrix
+export PATH=/opt/bpf_diag/bin:$PATH
+echo "@@KERNEL $(uname -r)"
+grep "^recording:" $D/status | sed 's/^/@@STATUS /'
+for obj; do
+	b=$(basename "$obj")
+	rm -rf $L && mkdir -p $L/logs
+	if ! bpf-diag-load -L "$obj" >$L/progs 2>$L/err; then
+		echo "@@OBJERR obj=$b $(tr '\n' ' ' <$L/err)"
+		continue
+	fi
+	echo clear >$D/control
+	echo clear >$D/filter
+	while read -r p; do
+		BPF_DIAG_LOAD_VERBOSE=1 bpf-diag-load -l 1 -o $L/logs -c $COMM -p "$p" "$obj" \
+			>$L/out 2>$L/err
+		r=$(sed -n 's/^prog=[^ ]* verdict=\([a-z]*\) err=\(-*[0-9]*\)$/load=\1 lerr=\2/p' $L/out)
+		echo "@@PROG obj=$b prog=$p ${r:-load=none lerr=0}"
+		# the verifier's last words: its log without the statistics lines
+		grep -v -e '^processed [0-9]* insns' -e '^verification time' \
+			-e '^stack depth' -e '^$' $L/logs/"$p".log 2>/dev/null | tail -n 3 | sed 's/^/@@LOG /'
+		grep -i -e 'libbpf' -e 'error' -e 'fail' $L/err | tail -n 3 | sed 's/^/@@LIBBPF /'
+	done <$L/progs
+	echo "comm=$COMM" >$D/filter
+	for f in envs report report.json; do
+		echo "@@BEGIN $b $f"
+		cat $D/$f
+		echo "@@END"
+	done
+	echo clear >$D/filter
+done
+echo "@@DONE"
