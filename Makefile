@@ -9,7 +9,7 @@ KERNELS ?= $(shell awk '!/^#/ && NF >= 5 { print $$1 }' scripts/kernels.conf)
 CACHE := $(or $(BPF_DIAG_CACHE),/var/cache/bpf_diag)
 
 MOD_SRCS := Kbuild module/Kbuild $(wildcard module/*.[ch] include/*.h)
-ST_SRCS := $(wildcard selftests/Makefile selftests/progs/* selftests/progs/*/* selftests/tools/*)
+ST_SRCS := $(wildcard selftests/Makefile selftests/kselftests.list selftests/progs/* selftests/progs/*/* selftests/tools/*)
 DEB_SRCS := Makefile $(wildcard debian/* debian/*/*) scripts/mkdeb
 GUEST_SRCS := $(wildcard selftests/guest/* selftests/guest/*/*) \
 	scripts/mkguest scripts/guest-init
@@ -42,7 +42,7 @@ deb: build/deb/.stamp
 build/%/bpf_diag.ko: build/deb/.stamp scripts/build-module $$(wildcard $(CACHE)/kernels/$$*/resolved)
 	scripts/build-module $*
 
-build/selftests/.stamp: $(ST_SRCS) $(CACHE)/kernels/7.2/.done
+build/selftests/.stamp: $(ST_SRCS) $(CACHE)/kernels/7.2/.done $(CACHE)/kselftests/.done
 	mkdir -p build/selftests/include
 	cp $(CACHE)/kernels/7.2/vmlinux.h build/selftests/include/vmlinux.h
 	scripts/inroot sid make -s -C selftests O=/src/build/selftests

@@ -115,7 +115,11 @@ void bpf_diag_hooks_show(struct seq_file *m)
 	seq_printf(m, "counter bytes_peak: %ld\n", atomic_long_read(&bd_cnt.bytes_peak));
 	seq_printf(m, "counter pool_free_pages: %u\n", bd_pool_free_pages());
 	show_counter(m, "lock_max_ns", &bd_cnt.lock_max_ns);
-	seq_printf(m, "lock longest held by: %ps\n", bd_lock_max_site());
+	/* none yet: every hold so far read 0 ns on a coarse clock */
+	if (bd_lock_max_site())
+		seq_printf(m, "lock longest held by: %ps\n", bd_lock_max_site());
+	else
+		seq_puts(m, "lock longest held by: -\n");
 	seq_printf(m, "lock holds: <1us %lu, <10us %lu, <100us %lu, <1ms %lu, >=1ms %lu\n",
 		   bd_lock_hist(0), bd_lock_hist(1), bd_lock_hist(2),
 		   bd_lock_hist(3), bd_lock_hist(4));
