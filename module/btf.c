@@ -45,10 +45,13 @@ s32 bd_btf_find(const struct btf *btf, const char *name, u8 kind)
 	return btf && find_fn ? find_fn(btf, name, kind) : -ENOENT;
 }
 
+/* Also from handlers: a program's FUNC types (source lines' functions). */
 const struct btf_type *bd_btf_type(const struct btf *btf, u32 id)
 {
 	return btf && type_fn ? type_fn(btf, id) : NULL;
 }
+
+NOKPROBE_SYMBOL(bd_btf_type);
 
 /* Also from handlers: a program's BTF strings (source lines). */
 const char *bd_btf_str(const struct btf *btf, u32 off)

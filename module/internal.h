@@ -110,13 +110,16 @@ struct bd_hist {
  */
 #define BD_SRC_TEXT	120
 #define BD_SRC_FILE	40
+#define BD_SRC_FUNC	32
 struct bd_src {
 	u32 linfo;		/* index in prog->aux->linfo */
 	u32 insn_off;		/* first insn it covers */
 	u32 line, col;
+	s32 func_insn;		/* its function's first insn, -1: no func info */
 	u16 next;		/* next record in the same hash bucket */
 	char file[BD_SRC_FILE];	/* base name, as the verifier prints it */
 	char text[BD_SRC_TEXT];	/* leading white space stripped */
+	char func[BD_SRC_FUNC];	/* the BTF FUNC (subprogram) it is in */
 };
 
 #define BD_SRC_HASH_BITS	8

@@ -60,6 +60,11 @@ static void json_src(struct seq_file *m, const struct bd_rep *s, u16 idx)
 	json_str(m, l->file);
 	seq_printf(m, ",\"line\":%u,\"col\":%u,\"text\":", l->line, l->col);
 	json_str(m, l->text);
+	if (l->func_insn >= 0) {
+		seq_puts(m, ",\"func\":");
+		json_str(m, l->func);
+		seq_printf(m, ",\"func_insn\":%d", l->func_insn);
+	}
 	seq_putc(m, '}');
 }
 

@@ -24,6 +24,37 @@ static void copy_str(char *dst, const char *src, size_t len)
 NOKPROBE_SYMBOL(copy_str);
 
 /*
+ * The subprogram @insn is in, from the program's BTF func info (one record
+ * per subprogram, by start insn, as check_btf_func() validated them): its
+ * start and its FUNC's name.  With the start, a tool maps a loaded insn
+ * back to the object's own code (bpf-diag-matrix's inline chains).
+ */
+static void func_of(const struct bpf_prog *prog, s32 insn, struct bd_src *s)
+{
+	const struct bpf_func_info *fi = prog->aux->func_info;
+	u32 n = prog->aux->func_info_cnt, l = 0, r, m;
+	const struct btf_type *t;
+
+	s->func_insn = -1;
+	if (!fi || !n)
+		return;
+	for (r = n - 1; l < r;) {
+		m = l + (r - l + 1) / 2;
+		if (fi[m].insn_off <= insn)
+			l = m;
+		else
+			r = m - 1;
+	}
+	if (fi[l].insn_off > insn)
+		return;
+	s->func_insn = fi[l].insn_off;
+	t = bd_btf_type(prog->aux->btf, fi[l].type_id);
+	copy_str(s->func, t ? bd_btf_str(prog->aux->btf, t->name_off) : "", sizeof(s->func));
+}
+
+NOKPROBE_SYMBOL(func_of);
+
+/*
  * The program's line-info record covering @insn, as the verifier finds it
  * for its "; TEXT @ FILE:LINE" annotations, copied into the env's record.
  */
@@ -62,6 +93,7 @@ u16 bd_src_of(struct bd_ctx *c, s32 insn)
 	copy_str(s.file, p ? kbasename(p) : "", sizeof(s.file));
 	p = bd_btf_str(prog->aux->btf, li[l].line_off);
 	copy_str(s.text, p ? skip_spaces(p) : "", sizeof(s.text));
+	func_of(prog, insn, &s);
 	return bd_env_src_add(c->rec, &s);
 }
 
