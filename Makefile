@@ -53,8 +53,9 @@ build/guest/base.cpio: build/selftests/.stamp $(GUEST_SRCS)
 
 guest: $(foreach k,$(KERNELS),build/$(k)/bpf_diag.ko) build/guest/base.cpio
 
+# The overhead benchmark: 7.2 and 6.12 unless KERNELS is given.
 bench:
-	scripts/bench
+	scripts/bench $(if $(filter command line,$(origin KERNELS)),$(foreach k,$(KERNELS),--kernel $(k)))
 
 test:
 	scripts/run-tests $(foreach k,$(KERNELS),--kernel $(k))

@@ -114,6 +114,9 @@ void bpf_diag_hooks_show(struct seq_file *m)
 	seq_printf(m, "counter bytes: %ld\n", atomic_long_read(&bd_cnt.bytes));
 	seq_printf(m, "counter bytes_peak: %ld\n", atomic_long_read(&bd_cnt.bytes_peak));
 	seq_printf(m, "counter pool_free_pages: %u\n", bd_pool_free_pages());
+	seq_printf(m, "record bytes: env %zu, event %zu, path %zu, history %zu, source line %zu (in pages of %lu)\n",
+		   sizeof(struct bd_env), sizeof(struct bd_event), sizeof(struct bd_path),
+		   sizeof(struct bd_hist), sizeof(struct bd_src), PAGE_SIZE);
 	show_counter(m, "lock_max_ns", &bd_cnt.lock_max_ns);
 	/* none yet: every hold so far read 0 ns on a coarse clock */
 	if (bd_lock_max_site())

@@ -1,53 +1,200 @@
 #!/bin/sh
-# Overhead of bpf_diag on verification, measured side by side in one boot.
-#   bench.sh [ROUNDS] [LOADS]
-# Each round times loading every program of the corpus LOADS times (log
-# level 0) in each configuration, in turn: module not loaded, module loaded
-# with all hooks, and module loaded with one hook role denied (to see what
-# each hook costs).  Prints the median time per configuration and its
-# ratio to "off".  A benchmark, not a test: nothing here passes or fails.
-ROUNDS=${1:-5}
-LOADS=${2:-5}
+# Guest side of scripts/bench: what bpf_diag adds to the verifier, measured
+# side by side in one boot with what a user would run instead.
+#   bench.sh [ROUNDS]      (default 3; round 1 warms up and is not counted)
+# Under QEMU's icount (scripts/bench's default, one vCPU) a guest
+# nanosecond is one executed instruction, so the numbers are instruction
+# counts.  What is counted is each program's BPF_PROG_LOAD syscall
+# (bpf-diag-load -t): the verifier and the kernel around it, not libbpf.
+#
+# Sets of loads, each program alone:
+#   corpus  every program of every corpus object
+#   heavy   the 3 corpus programs with the most events and the 3 with the
+#           most paths (picked in this boot from bpf_diag's envs), and
+#           big_full (924k processed insns, near the verifier's 1M limit)
+# Configurations, in turn in every round:
+#   off        the verifier alone, log level 0
+#   all        bpf_diag loaded, every hook
+#   no_ROLE    bpf_diag with one hook role denied (deny_hooks=ROLE)
+#   log2       no module, the verifier's log at level 2 (bpftool prog load -d)
+#   bpftrace   no module; bpftrace records the same hook hits the obvious
+#              way: kprobes and kretprobes on the functions bpf_diag hooks
+#              (status), every hit appended to a map keyed by task
+# Then the memory bpf_diag holds per record and per env, and the cost of
+# reading report, report.json and events for envs of 1k, 10k and 100k
+# events.  A benchmark, not a test: nothing here passes or fails.
+ROUNDS=${1:-3}
 D=/sys/kernel/debug/bpf_diag
-KO=/opt/bpf_diag/bpf_diag.ko
+ST=/opt/bpf_diag
+KO=$ST/bpf_diag.ko
+PROGS=$ST/progs
+BIG=$ST/progs-limits/big.bpf.o
 R=/tmp/bench
-mkdir -p $R
-rm -f $R/*
-ROLES="acquire release pop push slot_sync_free leak release_call null_check"
+export PATH=$ST/bin:$PATH
+rm -rf $R && mkdir -p $R
+say() { echo "# $*"; }
+# the configurations' roles: every hook but the two every record needs
+ROLES=
+BT=no
 
-measure() { # config-name
-	local o t=0 n
-	for o in /opt/bpf_diag/progs/*.bpf.o; do
-		n=$(bpf-diag-load -q -t -l 0 -n $LOADS $o | sed -n 's/^load_ns=\([0-9]*\).*/\1/p')
-		t=$((t + ${n:-0}))
+# ---- set-up: the hooks of this kernel, the heavy set, the bpftrace script
+insmod $KO max_events=1000000 max_bytes=268435456 || exit 2
+grep '^hook ' $D/status | sed 's/ -- .*//' | sed 's/^/# /'
+for r in $(sed -n 's/^hook \([a-z_]*\): attached .*/\1/p' $D/status); do
+	case $r in env|bind) ;; *) ROLES="$ROLES $r" ;; esac
+done
+# the corpus once, to pick the heavy programs from bpf_diag's envs
+for o in $PROGS/*.bpf.o; do
+	for p in $(bpf-diag-load -L $o); do
+		echo "$(echo $p | cut -c1-15) $o $p"
 	done
-	echo $t >>$R/$1
+done >$R/names
+for o in $PROGS/*.bpf.o; do bpf-diag-load -q -l 0 $o; done
+pick() { # KEY: the 3 envs with the most KEY=, as "OBJ PROG"
+	sed -n "s/^env=[0-9]* prog=\([^ ]*\) .* $1=\([0-9]*\) .*/\2 \1/p" $D/envs | sort -rn |
+		awk '!seen[$2]++' | head -3 | while read -r n name; do
+			grep "^$name " $R/names | head -1 | cut -d' ' -f2-
+		done
 }
+{ pick events; pick paths; echo "$BIG big_full"; } | awk '!seen[$0]++' >$R/heavy
+say "heavy set: $(awk '{ sub(".*/", "", $1); printf "%s:%s ", $1, $2 }' $R/heavy)"
+# the bpftrace script: every attached hook's function, as bpf_diag probes it
+if command -v bpftrace >/dev/null; then
+	{
+		echo 'config = { max_map_keys = 4000000 }'
+		echo 'kprobe:bpf_check { @seq[tid] = 0; }'
+		sed -n 's/^hook [a-z_]*: attached \(kprobe\|kretprobe\) \([^ ]*\) hits=.*/\1 \2/p' $D/status |
+			sort -u | while read -r kind sym; do
+				echo "kprobe:$sym { @ev[tid, @seq[tid]] = (nsecs, \"$sym\", arg0); @seq[tid]++; }"
+				[ $kind = kprobe ] ||
+					echo "kretprobe:$sym { @ev[tid, @seq[tid]] = (nsecs, \"$sym\", retval); @seq[tid]++; }"
+			done
+		echo 'END { clear(@ev); clear(@seq); }'
+	} >$R/diag.bt
+	BT=yes
+	say "bpftrace $(bpftrace --version | cut -d' ' -f2): $(grep -c probe: $R/diag.bt) probes"
+else
+	say "no bpftrace in this guest image (scripts/bench adds it): bpftrace not measured"
+fi
+rmmod bpf_diag
 
-config() { # name [insmod args]
-	local name=$1
-	shift
-	rmmod bpf_diag 2>/dev/null
-	[ "$name" = off ] || insmod $KO "$@" || return
-	# a missing symbol on this kernel: the role does not exist here
-	[ "$name" = off ] || [ "$name" = all ] || grep -q "^hook ${name#no_}: " $D/status || return
-	measure $name
+# ---- the configurations
+measure() { # SET LEVEL: instructions over the set's loads
+	local o p n t=0
+	if [ $1 = corpus ]; then
+		for o in $PROGS/*.bpf.o; do
+			n=$(bpf-diag-load -q -t -l $2 $o | sed -n 's/^load_ns=\([0-9]*\).*/\1/p')
+			t=$((t + ${n:-0}))
+		done
+	else
+		while read -r o p; do
+			n=$(bpf-diag-load -q -t -l $2 -p $p $o | sed -n 's/^load_ns=\([0-9]*\).*/\1/p')
+			t=$((t + ${n:-0}))
+		done <$R/heavy
+	fi
+	echo $t
 }
-
+hits() { # CONFIG: every hook's hits of the last measurement
+	sed -n 's/^hook \([a-z_]*\): attached [a-z]* [^ ]* hits=\([0-9]*\).*/\1 \2/p' $D/status >$R/hits.$1
+}
+config() { # ROUND NAME
+	local r=$1 name=$2 s lvl=0 pid
+	for s in corpus heavy; do
+		rmmod bpf_diag 2>/dev/null
+		case $name in
+		off) ;;
+		log2) lvl=2 ;;
+		all) insmod $KO max_events=1000000 max_bytes=268435456 ;;
+		no_*) insmod $KO max_events=1000000 max_bytes=268435456 deny_hooks=${name#no_} ;;
+		bpftrace)
+			bpftrace $R/diag.bt >$R/bt.out 2>&1 &
+			pid=$!
+			# attached when it says so (its LLVM start-up is slow here)
+			for i in $(seq 600); do grep -q "^Attached\|^Attaching" $R/bt.out && break; sleep 1; done
+			grep -q "^Attached\|^Attaching" $R/bt.out || { cat $R/bt.out; kill $pid; return; }
+			sleep 2
+			;;
+		esac
+		echo "$(measure $s $lvl)" >>$R/$s.$name
+		[ $r != $ROUNDS ] || [ "$name" != all ] || hits $s
+		[ $name != bpftrace ] || { kill -INT $pid; wait $pid; }
+	done
+}
+CONFIGS="off all $(for r in $ROLES; do echo no_$r; done) log2"
+[ $BT = no ] || CONFIGS="$CONFIGS bpftrace"
 for r in $(seq $ROUNDS); do
-	config off
-	config all
-	for role in $ROLES; do config no_$role deny_hooks=$role; done
+	say "round $r: $CONFIGS"
+	for c in $CONFIGS; do config $r $c; done
 done
 rmmod bpf_diag 2>/dev/null
 
-median() { sort -n $R/$1 | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
-off=$(median off)
-echo "kernel $(uname -r), $ROUNDS rounds x $LOADS loads of every corpus program"
-printf "%-22s %14s %8s\n" config median_ms ratio
-for c in off all $(for x in $ROLES; do echo no_$x; done); do
-	[ -s $R/$c ] || continue
-	m=$(median $c)
-	printf "%-22s %14s %8s\n" $c $(awk "BEGIN { printf \"%.1f\", $m / 1e6 }") \
-		$(awk "BEGIN { printf \"%.3f\", $m / $off }")
+# counted rounds (2..N): their mean, and how far apart they are
+stat() { # FILE: "mean spread%"
+	tail -n +2 $1 | awk '{ s += $1; if (!n++ || $1 < lo) lo = $1; if ($1 > hi) hi = $1 }
+		END { printf "%.0f %.4f", s / n, n ? (hi - lo) * 100 / (s / n) : 0 }'
+}
+echo "kernel $(uname -r): instructions per load of the set, rounds 2-$ROUNDS (round 1 warms up)"
+for s in corpus heavy; do
+	set -- $(stat $R/$s.off)
+	off=$1
+	printf "%-8s %-22s %16s %10s %9s %s\n" set config instructions ratio spread% per_hit
+	for c in $CONFIGS; do
+		[ -s $R/$s.$c ] || continue
+		set -- $(stat $R/$s.$c)
+		ph=
+		case $c in
+		no_*)	# the role's share over its hits in the all configuration
+			h=$(sed -n "s/^${c#no_} //p" $R/hits.$s)
+			set -- $1 $2 $(stat $R/$s.all)
+			[ "${h:-0}" -gt 0 ] && ph=$(awk -v a=$3 -v b=$1 -v h=$h \
+				'BEGIN { printf "%.0f insns x %d hits", (a - b) / h, h }') ;;
+		esac
+		printf "%-8s %-22s %16s %10s %9s %s\n" $s $c $1 \
+			$(awk -v a=$1 -v b=$off 'BEGIN { printf "%.5f", a / b }') $2 "$ph"
+	done
 done
+
+# ---- memory as stored
+insmod $KO max_events=1000000 max_bytes=268435456
+sed -n 's/^record bytes: /# record bytes: /p' $D/status
+for o in $PROGS/*.bpf.o; do bpf-diag-load -q -l 0 $o; done
+bpf-diag-load -q -l 0 -p big_full $BIG
+# the corpus programs' envs (not libbpf's feature probes) and big_full's
+awk 'NR == FNR { mine[$1] = 1; next }
+	/^env=/ { for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+	if (v["prog"] == "big_full") { bb = v["bytes"]; be = v["events"]; bp = v["paths"]; next }
+	if (!(v["prog"] in mine)) next
+	n++; b += v["bytes"]; e += v["events"]; p += v["paths"] }
+	END { printf "# memory: %d corpus envs, %d events, %d paths in %d bytes: %.0f bytes per env\n", n, e, p, b, b / n
+	      printf "# memory: big_full: %d events, %d paths in %d bytes: %.1f bytes per event\n", be, bp, bb, bb / be }' $R/names $D/envs
+rmmod bpf_diag
+
+# ---- reader cost: envs of about 1k, 10k and 100k events
+insmod $KO max_events=1000000 max_bytes=268435456
+bpf-diag-load -q -l 0 -p big_k1 -p big_k10 -p big_k100 $BIG
+echo "# reader cost (instructions to read the whole file for one env; icount)"
+printf "# %-12s %8s %12s %14s %12s\n" file events bytes instructions per_event
+for p in big_k1 big_k10 big_k100; do
+	e=$(grep " prog=$p " $D/envs)
+	n=$(echo "$e" | sed 's/.* events=\([0-9]*\) .*/\1/')
+	env=$(echo "$e" | sed 's/^env=\([0-9]*\) .*/\1/')
+	for f in events report report.json; do
+		python3 -c '
+import sys, time
+d, f, env, n = sys.argv[1:]
+open(d + "/filter", "w").write("env=%s\n" % env)
+t = time.monotonic_ns()
+size = 0
+with open(d + "/" + f, "rb") as fh:
+    while True:
+        b = fh.read(1 << 16)
+        if not b:
+            break
+        size += len(b)
+t = time.monotonic_ns() - t
+print("# %-12s %8s %12d %14d %12.0f" % (f, n, size, t, t / int(n)))
+' $D $f $env $n
+	done
+done
+echo clear >$D/filter
+rmmod bpf_diag

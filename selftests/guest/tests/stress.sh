@@ -52,13 +52,16 @@ t_stress() {
 
 # Counters add up: every env recorded is kept, evicted or cleared.
 t_counters() {
-	local kept envs ev cl
+	local kept envs ev cl sum
 	kept=$(grep -c . $D/envs)
 	envs=$(counter envs) ev=$(counter envs_evicted) cl=$(counter envs_cleared)
 	[ -n "$cl" ] || { fail_msg "no envs_cleared counter"; return; }
 	[ "$envs" = $((kept + ev + cl)) ] ||
 		fail_msg "envs=$envs, but kept $kept + evicted $ev + cleared $cl = $((kept + ev + cl))"
 	[ "$(counter bytes)" -le "$(sed -n 's/^param max_bytes: //p' $D/status)" ] || fail_msg "bytes over max_bytes"
+	# every byte charged is an env's (envs bytes=), nothing else held
+	sum=$(sed -n 's/.* bytes=\([0-9]*\).*/\1/p' $D/envs | awk '{ s += $1 } END { print s + 0 }')
+	[ "$sum" = "$(counter bytes)" ] || fail_msg "envs hold $sum bytes, counter bytes=$(counter bytes)"
 }
 
 # A small store under the same load: evictions race with appends, and
@@ -103,7 +106,7 @@ group_stress() {
 	esac
 	EXPECT=$PROGS/expect.txt
 	check "stress: ${STRESS_SECONDS}s of loads on every vCPU, readers, filters, clears" t_stress
-	check "stress: envs = kept + evicted + cleared, bytes under max_bytes" t_counters
+	check "stress: envs = kept + evicted + cleared, bytes under max_bytes and all the envs'" t_counters
 	check "stress: a 128 KiB store under load stays under max_bytes" t_small_store
 	check "stress: the checker's records match the log while every vCPU verifies" t_checker_under_load
 }

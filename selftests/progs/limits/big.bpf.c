@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Programs near the verifier's limit of 1,000,000 processed instructions,
- * for the limits tests (not in the corpus: no expect lines).  Every
+ * for the limits tests and the bench (not in the corpus: no expect lines).  Every
  * iteration of the unrolled loop takes and gives back four ringbuf dynptr
  * references (no NULL branch, so the verifier's branch stack stays empty).
  */
@@ -46,6 +46,28 @@ SEC("tc")
 int big_full(struct __sk_buff *skb)
 {
 	BIG_BODY(BIG_ITERS);
+}
+
+/*
+ * For the bench's reader cost: envs of about 1k, 10k and 100k events
+ * (each iteration records 8: four acquires, four releases).
+ */
+SEC("tc")
+int big_k1(struct __sk_buff *skb)
+{
+	BIG_BODY(125);
+}
+
+SEC("tc")
+int big_k10(struct __sk_buff *skb)
+{
+	BIG_BODY(1250);
+}
+
+SEC("tc")
+int big_k100(struct __sk_buff *skb)
+{
+	BIG_BODY(12500);
 }
 
 char LICENSE[] SEC("license") = "GPL";
