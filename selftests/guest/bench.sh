@@ -1,7 +1,7 @@
 #!/bin/sh
 # Guest side of scripts/bench: what bpf_diag adds to the verifier, measured
 # side by side in one boot with what a user would run instead.
-#   bench.sh [ROUNDS]      (default 3; round 1 warms up and is not counted)
+#   bench.sh [ROUNDS]      (default 2; round 1 warms up and is not counted)
 # Under QEMU's icount (scripts/bench's default, one vCPU) a guest
 # nanosecond is one executed instruction, so the numbers are instruction
 # counts.  What is counted is each program's BPF_PROG_LOAD syscall
@@ -23,7 +23,7 @@
 # Then the memory bpf_diag holds per record and per env, and the cost of
 # reading report, report.json and events for envs of 1k, 10k and 100k
 # events.  A benchmark, not a test: nothing here passes or fails.
-ROUNDS=${1:-3}
+ROUNDS=${1:-2}
 D=/sys/kernel/debug/bpf_diag
 ST=/opt/bpf_diag
 KO=$ST/bpf_diag.ko
@@ -32,6 +32,8 @@ BIG=$ST/progs-limits/big.bpf.o
 R=/tmp/bench
 export PATH=$ST/bin:$PATH
 rm -rf $R && mkdir -p $R
+# bpftrace's clang writes to /dev/fd/N, which this initramfs lacks
+[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
 say() { echo "# $*"; }
 # the configurations' roles: every hook but the two every record needs
 ROLES=
@@ -98,8 +100,11 @@ hits() { # CONFIG: every hook's hits of the last measurement
 	sed -n 's/^hook \([a-z_]*\): attached [a-z]* [^ ]* hits=\([0-9]*\).*/\1 \2/p' $D/status >$R/hits.$1
 }
 config() { # ROUND NAME
-	local r=$1 name=$2 s lvl=0 pid
-	for s in corpus heavy; do
+	local r=$1 name=$2 s lvl=0 pid n sets="corpus heavy"
+	# a role's share is measured on the corpus (the heavy set's loads are
+	# the long ones, and its hits are the corpus's kinds of hits)
+	case $name in no_*) sets=corpus ;; esac
+	for s in $sets; do
 		rmmod bpf_diag 2>/dev/null
 		case $name in
 		off) ;;
@@ -115,12 +120,14 @@ config() { # ROUND NAME
 			sleep 2
 			;;
 		esac
-		echo "$(measure $s $lvl)" >>$R/$s.$name
+		n=$(measure $s $lvl)
+		echo "$n" >>$R/$s.$name
+		say "round $r $s $name $n"
 		[ $r != $ROUNDS ] || [ "$name" != all ] || hits $s
 		[ $name != bpftrace ] || { kill -INT $pid; wait $pid; }
 	done
 }
-CONFIGS="off all $(for r in $ROLES; do echo no_$r; done) log2"
+CONFIGS="off all $(for r in $ROLES; do printf "no_%s " $r; done)log2"
 [ $BT = no ] || CONFIGS="$CONFIGS bpftrace"
 for r in $(seq $ROUNDS); do
 	say "round $r: $CONFIGS"
@@ -131,7 +138,7 @@ rmmod bpf_diag 2>/dev/null
 # counted rounds (2..N): their mean, and how far apart they are
 stat() { # FILE: "mean spread%"
 	tail -n +2 $1 | awk '{ s += $1; if (!n++ || $1 < lo) lo = $1; if ($1 > hi) hi = $1 }
-		END { printf "%.0f %.4f", s / n, n ? (hi - lo) * 100 / (s / n) : 0 }'
+		END { if (!n) { print "- -"; exit } printf "%.0f %.4f", s / n, (hi - lo) * 100 / (s / n) }'
 }
 echo "kernel $(uname -r): instructions per load of the set, rounds 2-$ROUNDS (round 1 warms up)"
 for s in corpus heavy; do
@@ -144,7 +151,7 @@ for s in corpus heavy; do
 		ph=
 		case $c in
 		no_*)	# the role's share over its hits in the all configuration
-			h=$(sed -n "s/^${c#no_} //p" $R/hits.$s)
+			h=$(sed -n "s/^${c#no_} //p" $R/hits.$s 2>/dev/null)
 			set -- $1 $2 $(stat $R/$s.all)
 			[ "${h:-0}" -gt 0 ] && ph=$(awk -v a=$3 -v b=$1 -v h=$h \
 				'BEGIN { printf "%.0f insns x %d hits", (a - b) / h, h }') ;;
@@ -174,8 +181,9 @@ insmod $KO max_events=1000000 max_bytes=268435456
 bpf-diag-load -q -l 0 -p big_k1 -p big_k10 -p big_k100 $BIG
 echo "# reader cost (instructions to read the whole file for one env; icount)"
 printf "# %-12s %8s %12s %14s %12s\n" file events bytes instructions per_event
+grep -e " prog=big_k1 " -e " prog=big_k10 " -e " prog=big_k100 " $D/envs >$R/big_envs
 for p in big_k1 big_k10 big_k100; do
-	e=$(grep " prog=$p " $D/envs)
+	e=$(grep " prog=$p " $R/big_envs)
 	n=$(echo "$e" | sed 's/.* events=\([0-9]*\) .*/\1/')
 	env=$(echo "$e" | sed 's/^env=\([0-9]*\) .*/\1/')
 	for f in events report report.json; do
