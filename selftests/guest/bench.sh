@@ -138,7 +138,8 @@ rmmod bpf_diag 2>/dev/null
 # counted rounds (2..N): their mean, and how far apart they are
 stat() { # FILE: "mean spread%"
 	tail -n +2 $1 | awk '{ s += $1; if (!n++ || $1 < lo) lo = $1; if ($1 > hi) hi = $1 }
-		END { if (!n) { print "- -"; exit } printf "%.0f %.4f", s / n, (hi - lo) * 100 / (s / n) }'
+		END { if (!n) { print "- -"; exit }
+		      if (n < 2) printf "%.0f -", s; else printf "%.0f %.4f", s / n, (hi - lo) * 100 / (s / n) }'
 }
 echo "kernel $(uname -r): instructions per load of the set, rounds 2-$ROUNDS (round 1 warms up)"
 for s in corpus heavy; do
