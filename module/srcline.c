@@ -24,6 +24,31 @@ static void copy_str(char *dst, const char *src, size_t len)
 NOKPROBE_SYMBOL(copy_str);
 
 /*
+ * The last of @n records of @size bytes, sorted by insn_off (their first
+ * member: line info and func info alike), that starts at or before @insn;
+ * -1 if none does.
+ */
+static s32 last_at(const void *recs, u32 n, size_t size, u32 insn)
+{
+	u32 l = 0, r, m;
+
+	static_assert(offsetof(struct bpf_line_info, insn_off) == 0);
+	static_assert(offsetof(struct bpf_func_info, insn_off) == 0);
+	if (!recs || !n)
+		return -1;
+	for (r = n - 1; l < r;) {
+		m = l + (r - l + 1) / 2;
+		if (*(const u32 *)(recs + m * size) <= insn)
+			l = m;
+		else
+			r = m - 1;
+	}
+	return *(const u32 *)(recs + l * size) <= insn ? l : -1;
+}
+
+NOKPROBE_SYMBOL(last_at);
+
+/*
  * The subprogram @insn is in, from the program's BTF func info (one record
  * per subprogram, by start insn, as check_btf_func() validated them): its
  * start and its FUNC's name.  With the start, a tool maps a loaded insn
@@ -32,20 +57,11 @@ NOKPROBE_SYMBOL(copy_str);
 static void func_of(const struct bpf_prog *prog, s32 insn, struct bd_src *s)
 {
 	const struct bpf_func_info *fi = prog->aux->func_info;
-	u32 n = prog->aux->func_info_cnt, l = 0, r, m;
+	s32 l = last_at(fi, prog->aux->func_info_cnt, sizeof(*fi), insn);
 	const struct btf_type *t;
 
 	s->func_insn = -1;
-	if (!fi || !n)
-		return;
-	for (r = n - 1; l < r;) {
-		m = l + (r - l + 1) / 2;
-		if (fi[m].insn_off <= insn)
-			l = m;
-		else
-			r = m - 1;
-	}
-	if (fi[l].insn_off > insn)
+	if (l < 0)
 		return;
 	s->func_insn = fi[l].insn_off;
 	t = bd_btf_type(prog->aux->btf, fi[l].type_id);
@@ -62,25 +78,19 @@ u16 bd_src_of(struct bd_ctx *c, s32 insn)
 {
 	struct bpf_prog *prog = c->env->prog;
 	const struct bpf_line_info *li = prog->aux->linfo;
-	u32 n = prog->aux->nr_linfo, l = 0, r, m;
 	struct bd_src s = {};
 	const char *p;
 	u16 slot;
+	s32 l;
 
 	if (!c->rec || !bd_btf_strings() || insn < 0 || insn >= prog->len)
 		return BD_NO_SRC;
-	if (!n || !li || !prog->aux->btf) {
+	if (!prog->aux->nr_linfo || !li || !prog->aux->btf) {
 		c->rec->no_linfo = true;
 		return BD_NO_SRC;
 	}
-	for (r = n - 1; l < r;) {
-		m = l + (r - l + 1) / 2;
-		if (li[m].insn_off <= insn)
-			l = m;
-		else
-			r = m - 1;
-	}
-	if (li[l].insn_off > insn)
+	l = last_at(li, prog->aux->nr_linfo, sizeof(*li), insn);
+	if (l < 0)
 		return BD_NO_SRC;
 	slot = bd_env_src_find(c->rec, l);
 	if (slot != BD_NO_SRC)
