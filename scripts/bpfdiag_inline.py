@@ -17,6 +17,7 @@ each address's section: BPF objects are relocatable, every code section
 starts at address 0) then gives the subprogram and the inlined calls whose
 ranges hold that offset, and each inlined call's call site.
 """
+import functools
 import os
 import re
 import shutil
@@ -27,6 +28,8 @@ import tempfile
 TOP = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 
 
+# Both read an object once per run: bpf-diag-matrix asks per program and kernel.
+@functools.lru_cache(maxsize=None)
 def elf_layout(path):
     """(function symbols {name: (section, value)}, has DWARF) of a
     little-endian ELF64 relocatable object."""
@@ -58,6 +61,7 @@ DIE = re.compile(r"^0x([0-9a-f]+):\s+(DW_TAG_\w+)[^(]*(?:\((0x[0-9a-f]+)\))?")
 RANGE = re.compile(r"\[0x([0-9a-f]+), 0x([0-9a-f]+)\) \"(.+)\"")
 
 
+@functools.lru_cache(maxsize=None)
 def dies(path):
     """The object's subprogram and inlined-subroutine DIEs, from
     llvm-dwarfdump -v (which names each address's section): a list of
@@ -131,13 +135,6 @@ def frames_at(tree, sec, off):
     return sorted(hits, key=depth)
 
 
-def short(loc):
-    """/src/x/y.bpf.c:12:3 -> y.bpf.c:12"""
-    f, _, rest = loc.rpartition(":")
-    f2, _, line = f.rpartition(":")
-    return "%s:%s" % (os.path.basename(f2), line) if f2 else loc
-
-
 def chain_text(frames, where):
     """DIEs outermost first, the event's own FILE:LINE -> "in f() at x.c:12,
     inlined from g() at x.c:24" """
@@ -145,7 +142,7 @@ def chain_text(frames, where):
         return ""
     parts = ["in %s() at %s" % (frames[-1]["name"], where)]
     for inner, outer in zip(reversed(frames), list(reversed(frames))[1:]):
-        parts.append("inlined from %s() at %s" % (outer["name"], short(inner["call"] + ":0")))
+        parts.append("inlined from %s() at %s" % (outer["name"], os.path.basename(inner["call"])))
     return ", ".join(parts)
 
 
