@@ -35,12 +35,16 @@ rm -rf $R && mkdir -p $R
 # bpftrace's clang writes to /dev/fd/N, which this initramfs lacks
 [ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
 say() { echo "# $*"; }
+# bpf_diag with room for every env and event of a run (ARGS: more params)
+diag_on() { insmod $KO max_events=1000000 max_bytes=268435456 "$@"; }
+# instructions (icount) in BPF_PROG_LOAD over bpf-diag-load's loads: ARGS OBJ
+load_ns() { bpf-diag-load -q -t "$@" | sed -n 's/^load_ns=\([0-9]*\).*/\1/p'; }
 # the configurations' roles: every hook but the two every record needs
 ROLES=
 BT=no
 
 # ---- set-up: the hooks of this kernel, the heavy set, the bpftrace script
-insmod $KO max_events=1000000 max_bytes=268435456 || exit 2
+diag_on || exit 2
 grep '^hook ' $D/status | sed 's/ -- .*//' | sed 's/^/# /'
 for r in $(sed -n 's/^hook \([a-z_]*\): attached .*/\1/p' $D/status); do
 	case $r in env|bind) ;; *) ROLES="$ROLES $r" ;; esac
@@ -85,12 +89,12 @@ measure() { # SET LEVEL: instructions over the set's loads
 	local o p n t=0
 	if [ $1 = corpus ]; then
 		for o in $PROGS/*.bpf.o; do
-			n=$(bpf-diag-load -q -t -l $2 $o | sed -n 's/^load_ns=\([0-9]*\).*/\1/p')
+			n=$(load_ns -l $2 $o)
 			t=$((t + ${n:-0}))
 		done
 	else
 		while read -r o p; do
-			n=$(bpf-diag-load -q -t -l $2 -p $p $o | sed -n 's/^load_ns=\([0-9]*\).*/\1/p')
+			n=$(load_ns -l $2 -p $p $o)
 			t=$((t + ${n:-0}))
 		done <$R/heavy
 	fi
@@ -109,8 +113,8 @@ config() { # ROUND NAME
 		case $name in
 		off) ;;
 		log2) lvl=2 ;;
-		all) insmod $KO max_events=1000000 max_bytes=268435456 ;;
-		no_*) insmod $KO max_events=1000000 max_bytes=268435456 deny_hooks=${name#no_} ;;
+		all) diag_on ;;
+		no_*) diag_on deny_hooks=${name#no_} ;;
 		bpftrace)
 			bpftrace $R/diag.bt >$R/bt.out 2>&1 &
 			pid=$!
@@ -163,7 +167,7 @@ for s in corpus heavy; do
 done
 
 # ---- memory as stored
-insmod $KO max_events=1000000 max_bytes=268435456
+diag_on
 sed -n 's/^record bytes: /# record bytes: /p' $D/status
 for o in $PROGS/*.bpf.o; do bpf-diag-load -q -l 0 $o; done
 bpf-diag-load -q -l 0 -p big_full $BIG
@@ -178,7 +182,7 @@ awk 'NR == FNR { mine[$1] = 1; next }
 rmmod bpf_diag
 
 # ---- reader cost: envs of about 1k, 10k and 100k events
-insmod $KO max_events=1000000 max_bytes=268435456
+diag_on
 bpf-diag-load -q -l 0 -p big_k1 -p big_k10 -p big_k100 $BIG
 echo "# reader cost (instructions to read the whole file for one env; icount)"
 printf "# %-12s %8s %12s %14s %12s\n" file events bytes instructions per_event
