@@ -25,4 +25,22 @@
 #define bd_unbound_wq	system_unbound_wq
 #endif
 
+/*
+ * Entry hooks through an ftrace_ops of bpf_diag's own (hooks.c): where
+ * ftrace saves the argument registers in a struct pt_regs (x86-64 with
+ * DYNAMIC_FTRACE_WITH_ARGS), its regs; the accessor is newer than 6.1.
+ */
+#if defined(CONFIG_DYNAMIC_FTRACE_WITH_ARGS) && defined(CONFIG_X86_64)
+#define BD_HAVE_FTRACE 1
+#include <linux/ftrace.h>
+static __always_inline struct pt_regs *bd_ftrace_regs(struct ftrace_regs *fregs)
+{
+#ifdef BD_HAVE_ARCH_FTRACE_REGS
+	return &arch_ftrace_regs(fregs)->regs;
+#else
+	return &fregs->regs;
+#endif
+}
+#endif
+
 #endif /* _BPF_DIAG_COMPAT_H */

@@ -96,6 +96,7 @@ struct bd_ctx *bd_ctx_claim(struct bpf_prog **progp)
 		c->pop_seq = 0;
 		c->pend = NULL;
 		c->spare = NULL;
+		memset(c->src_insn, 0xff, sizeof(c->src_insn));
 		c->rec = bd_env_new(*progp);
 		return c;
 	}

@@ -19,6 +19,7 @@
 #include "internal.h"
 
 #define BD_MAX_LEAKS	32	/* leaked refs noted per leak check */
+#define BD_SRC_CACHE	16	/* insns whose source line slot is remembered */
 
 /* A branch push_stack() queued, not yet popped. */
 struct bd_pending {
@@ -46,7 +47,6 @@ struct bd_ctx {
 	/* acquire slot not read yet (layouts that return a slot) */
 	bool acq_pending;
 	u32 acq_ofs;
-	s32 acq_insn;
 	u16 acq_depth;
 	struct bpf_verifier_state *acq_state;
 	/* markers: the next release of this id is of that kind */
@@ -66,13 +66,15 @@ struct bd_ctx {
 	bool exit_seen;			/* the current path reached the main exit */
 	u32 pop_seq;
 	struct bd_pend_chunk *pend, *spare;
+	/* bd_src_of(): the slot of the last insn seen per insn % BD_SRC_CACHE */
+	s32 src_insn[BD_SRC_CACHE];
+	u16 src_slot[BD_SRC_CACHE];
 };
 
 /* Per-call data of the kretprobes: the context, and what entry saw. */
 struct bd_ri {
 	struct bd_ctx *c;
 	s32 a, b;		/* arguments the return handler needs */
-	u8 flag;
 };
 
 /* ctx.c: the contexts of the verifications in flight */
@@ -92,8 +94,12 @@ void bd_path_root(struct bd_ctx *c, s32 start);
 void bd_path_push(struct bd_ctx *c, struct bpf_verifier_state *st, s32 insn,
 		  s32 prev, bool spec);
 void bd_path_pop(struct bd_ctx *c, struct bpf_verifier_state *st);
+void bd_walk_copy(struct bd_ctx *c, struct bpf_verifier_state *dst,
+		  struct bpf_verifier_state *src);
+const char *bd_walk_push_unneeded(void);
 void bd_path_end(struct bd_ctx *c, u8 end);
 void bd_pend_abandon(struct bd_ctx *c);
+void bd_hist_lines(struct bd_ctx *c);
 void bd_pend_free(struct bd_ctx *c);
 void bd_add_event(struct bd_ctx *c, struct bd_event *ev, struct bpf_verifier_state *st);
 void bd_emit_in(struct bd_ctx *c, struct bpf_verifier_state *st, u8 kind, s32 insn,

@@ -41,17 +41,20 @@ struct bd_hook {
 	const struct bd_proto *proto;
 	kprobe_pre_handler_t pre;	/* a kprobe, or */
 	kretprobe_handler_t entry, ret;	/* a kretprobe with struct bd_ri data */
+	/* with both: false here means the return is not needed, a kprobe does */
+	const bool *ret_needed;
 	bool required;			/* nothing is recorded without it */
-	const bool *needed;		/* NULL, or false: this layout needs no such hook */
+	/* NULL, or why this kernel needs no such hook (NULL: it does) */
+	const char *(*unneeded)(void);
 	const char *loses;		/* what is not recorded without it */
 	const char *how;		/* what it does, for status */
 	const char *stands_in;		/* the function it stands in for where gcc inlined that */
 };
 
-/* Does the layout built for need this hook at all? */
-static inline bool bd_hook_needed(const struct bd_hook *h)
+/* Why this kernel needs no such hook, or NULL if it does. */
+static inline const char *bd_hook_unneeded(const struct bd_hook *h)
 {
-	return !h->needed || *h->needed;
+	return h->unneeded ? h->unneeded() : NULL;
 }
 
 /* What attaching found, per hook (hooks.c). */
@@ -62,6 +65,9 @@ struct bd_hook_rt {
 	char proto_why[112];		/* what the prototype check found */
 	int err;
 	bool attached, clone;
+	bool kret;			/* a kretprobe (rp), else a kprobe (kp) */
+	bool ftrace;			/* or bpf_diag's ftrace_ops (kp: the key only) */
+	int ftrace_err;			/* why not ftrace (-ENOENT: not tried) */
 	s8 argi[BD_MAX_ARGS];		/* register index of args[k], -1: absent */
 	unsigned long __percpu *hits;	/* handler calls */
 	struct kprobe kp;
@@ -73,6 +79,9 @@ extern const struct bd_hook * const bd_hook_table[];
 extern const int bd_nr_hooks;
 extern struct bd_hook_rt bd_hook_rt[];
 unsigned long bd_hook_hits(const struct bd_hook_rt *rt);
+bool bd_hook_attached(const struct bd_hook *h);
+bool bd_hook_denied(const char *role);
+const char *bd_entry_hooks_how(void);
 
 /* Argument k (the k-th of proto->args) of the hooked call. */
 unsigned long bd_kp_arg(struct kprobe *kp, struct pt_regs *regs, int k);

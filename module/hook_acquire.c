@@ -24,6 +24,20 @@ static int acquire_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 NOKPROBE_SYMBOL(acquire_entry);
 
+/* Where the layout reads the new slot later: entry only. */
+static int acquire_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct bd_ctx *c = bd_ctx_env();
+
+	if (c) {
+		bd_layout_sync(c);
+		bd_layout_acquire(c);
+	}
+	return 0;
+}
+
+NOKPROBE_SYMBOL(acquire_pre);
+
 static int acquire_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct bd_ctx *c = bd_ri_ctx(ri);
@@ -38,6 +52,7 @@ NOKPROBE_SYMBOL(acquire_ret);
 const struct bd_hook bd_hook_acquire = {
 	.role = "acquire", .proto = &bd_acquire_proto,
 	.entry = acquire_entry, .ret = acquire_ret,
+	.pre = acquire_pre, .ret_needed = &bd_layout_acquire_returns,
 	.loses = "acquire events", .stands_in = "acquire_reference",
-	.how = "kretprobe: the new reference (a refs[] slot read at the next hook, or its id)",
+	.how = "the new reference: its refs[] slot read at the next hook, or its id at return",
 };

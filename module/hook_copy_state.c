@@ -2,8 +2,9 @@
 /*
  * bpf_diag hook: (bpf_)copy_verifier_state(dst, src).  pop_stack() copies
  * the queued state into env->cur_state (no other copy writes into it): a
- * pop, the current path ended.  Also where a pending acquire slot is read
- * before a copy can overwrite it.
+ * pop, the current path ended.  push_stack() copies cur_state into the
+ * new env->head: a push (walk.c).  Also where a pending acquire slot is
+ * read before a copy can overwrite it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -23,8 +24,7 @@ static int copy_pre(struct kprobe *kp, struct pt_regs *regs)
 	if (!c || !c->env)
 		return 0;
 	bd_layout_sync(c);
-	if (dst == c->env->cur_state)
-		bd_path_pop(c, src);
+	bd_walk_copy(c, dst, src);
 	return 0;
 }
 
@@ -39,6 +39,5 @@ static const struct bd_proto proto = {
 const struct bd_hook bd_hook_copy_state = {
 	.role = "pop", .proto = &proto, .pre = copy_pre,
 	.loses = "paths: the walk is not followed; acquires followed by a state copy",
-	.how = "kprobe: a copy into cur_state is a pop (path switch); "
-	       "reads a pending acquire slot first",
+	.how = "a copy into cur_state is a pop, into a new stack entry a push; syncs acquires",
 };

@@ -38,6 +38,7 @@ static int dcc_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 		bd_path_end(c, regs_return_value(regs) ? BPF_DIAG_END_ERROR :
 			    c->exit_seen ? BPF_DIAG_END_EXIT : BPF_DIAG_END_PRUNED);
 		bd_pend_abandon(c);
+		bd_hist_lines(c);
 	}
 	return 0;
 }

@@ -25,12 +25,18 @@ static int free_pre(struct kprobe *kp, struct pt_regs *regs)
 
 NOKPROBE_SYMBOL(free_pre);
 
+static const char *free_unneeded(void)
+{
+	return bd_layout_deferred_acquire ? NULL :
+		"acquires return their id on this layout, no slot is read later";
+}
+
 static const char * const syms[] = { "bpf_free_verifier_state", "free_verifier_state", NULL };
 static const struct bd_proto proto = { .syms = syms };
 
 const struct bd_hook bd_hook_free_state = {
 	.role = "slot_sync_free", .proto = &proto, .pre = free_pre,
-	.needed = &bd_layout_deferred_acquire,
+	.unneeded = free_unneeded,
 	.loses = "acquires followed by a state free before any other hook",
-	.how = "kprobe: reads a pending acquire slot before a state is freed",
+	.how = "reads a pending acquire slot before a state is freed",
 };

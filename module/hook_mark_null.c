@@ -42,5 +42,5 @@ static const struct bd_proto proto = {
 const struct bd_hook bd_hook_mark_null = {
 	.role = "null_check", .proto = &proto, .pre = mark_null_pre,
 	.loses = "null_drop events (NULL-branch drops show as releases with path=unknown)",
-	.how = "kprobe: marks the reference a NULL branch drops",
+	.how = "marks the reference a NULL branch drops",
 };

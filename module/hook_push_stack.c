@@ -2,7 +2,8 @@
 /*
  * bpf_diag hook: push_stack(env, insn_idx, prev_insn_idx, speculative)
  * queues the other side of a branch; the state it returns names the path
- * until it is popped (hook_copy_state.c).
+ * until it is popped (hook_copy_state.c).  Attached only where the pop
+ * hook cannot see pushes itself (walk.c, bd_walk_copy()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -19,7 +20,6 @@ static int push_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	d->c = c;
 	d->a = bd_ri_arg(ri, regs, 1);		/* insn_idx */
 	d->b = bd_ri_arg(ri, regs, 2);		/* prev_insn_idx */
-	d->flag = bd_ri_arg(ri, regs, 3) & 0xff;	/* speculative */
 	return 0;
 }
 
@@ -29,10 +29,10 @@ static int push_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct bd_ctx *c = bd_ri_ctx(ri);
 	struct bd_ri *d = bd_ri(ri);
-	void *st = (void *)regs_return_value(regs);
+	struct bpf_verifier_state *st = (void *)regs_return_value(regs);
 
 	if (c && c->env && !IS_ERR_OR_NULL(st))
-		bd_path_push(c, st, d->a, d->b, d->flag);
+		bd_path_push(c, st, d->a, d->b, st->speculative);
 	return 0;
 }
 
@@ -42,11 +42,12 @@ static const char * const syms[] = { "push_stack", NULL };
 static const struct bd_proto proto = {
 	.syms = syms, .ret = "*bpf_verifier_state",
 	.args = { { "env", "*bpf_verifier_env" }, { "insn_idx", "int" },
-		  { "prev_insn_idx", "int" }, { "speculative", "int" } },
+		  { "prev_insn_idx", "int" } },
 };
 
 const struct bd_hook bd_hook_push_stack = {
 	.role = "push", .proto = &proto, .entry = push_entry, .ret = push_ret,
+	.unneeded = bd_walk_push_unneeded,
 	.loses = "paths: branches are not followed",
 	.how = "kretprobe: push_stack queues a branch; the returned state identifies it",
 };

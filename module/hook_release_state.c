@@ -4,8 +4,9 @@
  * every release goes, release_reference_nomark() (inlined on 7.2) and the
  * lock and IRQ releases included.  Which path released it comes from the
  * markers and the instruction (insn.c); the slot or the result from the
- * layout.  A kretprobe on every layout; where the layout reads the slot
- * at entry (layout_state.c) the entry returns 1 and no return is probed.
+ * layout.  A kretprobe where the layout reads the result at return
+ * (layout_frame.c); a plain kprobe, half the cost, where it reads the slot
+ * at entry (layout_state.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -28,6 +29,20 @@ static int release_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 NOKPROBE_SYMBOL(release_entry);
 
+/* The same where the layout reads everything at entry. */
+static int release_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct bd_ctx *c = bd_ctx_env();
+
+	if (c) {
+		bd_layout_sync(c);
+		bd_layout_release(c, (void *)bd_kp_arg(kp, regs, 0), bd_kp_arg(kp, regs, 1));
+	}
+	return 0;
+}
+
+NOKPROBE_SYMBOL(release_pre);
+
 static int release_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct bd_ctx *c = bd_ri_ctx(ri);
@@ -42,6 +57,7 @@ NOKPROBE_SYMBOL(release_ret);
 const struct bd_hook bd_hook_release_state = {
 	.role = "release", .proto = &bd_release_proto,
 	.entry = release_entry, .ret = release_ret,
+	.pre = release_pre, .ret_needed = &bd_layout_release_returns,
 	.loses = "release and null_drop events", .stands_in = "release_reference_nomark",
-	.how = "kretprobe: the reference (or lock) leaving refs[], and how",
+	.how = "the reference (or lock) leaving refs[], and how (the result: at return)",
 };

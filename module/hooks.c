@@ -4,7 +4,9 @@
  * its function's candidate symbols and what its handlers read; at load
  * time the first symbol the running kernel has is taken, its prototype
  * checked against BTF (btf.c), and only then a kprobe or kretprobe
- * registered.  What happened is kept in bd_hook_rt[] for status.
+ * registered; a hook with an entry handler only goes through bpf_diag's
+ * own ftrace_ops where the kernel allows, a kprobe otherwise.  What
+ * happened is kept in bd_hook_rt[] for status.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -23,16 +25,22 @@ module_param(deny_hooks, charp, 0444);
 MODULE_PARM_DESC(deny_hooks,
 		 "Comma-separated hook roles to treat as missing (testing what status says then)");
 
+static bool ftrace = true;
+module_param(ftrace, bool, 0444);
+MODULE_PARM_DESC(ftrace,
+		 "Entry hooks through bpf_diag's own ftrace_ops where the kernel allows (0: kprobes)");
+
 static char *proto_mismatch = "";
 module_param(proto_mismatch, charp, 0444);
 MODULE_PARM_DESC(proto_mismatch,
 		 "Test only: a hook role whose expected prototype is made wrong (status shows it refused)");
 
 /* The env hooks first: attached last, so that an env never misses the others. */
+/* push before pop: whether push_stack needs a hook depends on the pop hook's. */
 const struct bd_hook * const bd_hook_table[] = {
 	&bd_hook_bpf_check, &bd_hook_do_check_common, &bd_hook_acquire,
-	&bd_hook_release_state, &bd_hook_copy_state, &bd_hook_free_state,
-	&bd_hook_leak, &bd_hook_release_reference, &bd_hook_push_stack,
+	&bd_hook_release_state, &bd_hook_push_stack, &bd_hook_copy_state,
+	&bd_hook_free_state, &bd_hook_leak, &bd_hook_release_reference,
 	&bd_hook_mark_null,
 };
 
@@ -108,6 +116,22 @@ unsigned long bd_ri_arg(struct kretprobe_instance *ri, struct pt_regs *regs, int
 
 NOKPROBE_SYMBOL(bd_ri_arg);
 
+bool bd_hook_denied(const char *role)
+{
+	return listed(deny_hooks, role);
+}
+
+/* Is @h attached (so far: the table is attached from its end)? */
+bool bd_hook_attached(const struct bd_hook *h)
+{
+	int i;
+
+	for (i = 0; i < bd_nr_hooks; i++)
+		if (bd_hook_rt[i].h == h)
+			return bd_hook_rt[i].attached;
+	return false;
+}
+
 /* Count every hit, then run the hook's handler. */
 static int hook_pre(struct kprobe *kp, struct pt_regs *regs)
 {
@@ -129,6 +153,104 @@ static int hook_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 NOKPROBE_SYMBOL(hook_entry);
 
+#ifdef BD_HAVE_FTRACE
+/*
+ * Entry hooks through one ftrace_ops: ftrace calls hook_ftrace() from the
+ * function's fentry site with the argument registers saved, where a
+ * kprobe there goes through kprobe_ftrace_handler(), its lookup of the
+ * kprobe and a full struct pt_regs: about half the cost per hit.  The
+ * hooks' functions are told apart by the address ftrace passes (the
+ * fentry call, at most an ENDBR after the symbol).  The handlers run with
+ * preemption off, as under a kprobe, so bd_capture_stop() waits for them.
+ */
+#define BD_FT_MAX	8
+#define BD_FENTRY_MAX	16
+static struct ftrace_ops bd_fops;
+static bool fops_registered, fops_filtered;
+static struct bd_hook_rt *ft_rt[BD_FT_MAX];
+static unsigned long ft_addr[BD_FT_MAX];
+static int nr_ft;
+
+static void notrace hook_ftrace(unsigned long ip, unsigned long parent_ip,
+				struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	/* pairs with the smp_store_release() in attach_ftrace() */
+	int i, n = smp_load_acquire(&nr_ft);
+	struct bd_hook_rt *rt;
+
+	for (i = 0; i < n; i++)
+		if (ip - ft_addr[i] < BD_FENTRY_MAX)
+			break;
+	if (i == n)
+		return;
+	rt = ft_rt[i];
+	preempt_disable_notrace();
+	this_cpu_inc(*rt->hits);
+	rt->h->pre(&rt->kp, bd_ftrace_regs(fregs));
+	preempt_enable_notrace();
+}
+
+static int attach_ftrace(struct bd_hook_rt *rt)
+{
+	unsigned long addr = bpf_diag_lookup(rt->sym);
+	int err;
+
+	if (!ftrace || !addr || nr_ft == BD_FT_MAX)
+		return -ENOENT;
+	ft_rt[nr_ft] = rt;
+	ft_addr[nr_ft] = addr;
+	bd_fops.func = hook_ftrace;
+	err = ftrace_set_filter_ip(&bd_fops, addr, 0, 0);
+	if (err)
+		return err;
+	fops_filtered = true;
+	if (!fops_registered) {
+		err = register_ftrace_function(&bd_fops);
+		if (err) {
+			ftrace_set_filter_ip(&bd_fops, addr, 1, 0);
+			return err;
+		}
+		fops_registered = true;
+	}
+	/* the entry is complete before hook_ftrace() can see it */
+	smp_store_release(&nr_ft, nr_ft + 1);
+	return 0;
+}
+
+const char *bd_entry_hooks_how(void)
+{
+	if (!ftrace)
+		return "kprobes (ftrace=0)";
+	return nr_ft ? "bpf_diag's own ftrace_ops (a kprobe where ftrace refused one)" :
+		"kprobes (ftrace took none)";
+}
+
+/* After bd_capture_stop(): once this returns no hook_ftrace() runs. */
+static void detach_ftrace(void)
+{
+	if (fops_registered)
+		unregister_ftrace_function(&bd_fops);
+	if (fops_filtered)
+		ftrace_free_filter(&bd_fops);
+	fops_registered = false;
+	fops_filtered = false;
+}
+#else
+const char *bd_entry_hooks_how(void)
+{
+	return "kprobes (this kernel has no DYNAMIC_FTRACE_WITH_ARGS on x86-64)";
+}
+
+static int attach_ftrace(struct bd_hook_rt *rt)
+{
+	return -EOPNOTSUPP;
+}
+
+static void detach_ftrace(void)
+{
+}
+#endif
+
 unsigned long bd_hook_hits(const struct bd_hook_rt *rt)
 {
 	unsigned long n = 0;
@@ -146,10 +268,9 @@ static void attach(struct bd_hook_rt *rt)
 	const struct bd_hook *h = rt->h;
 	const char * const *s;
 
-	if (!bd_hook_needed(h)) {
-		rt->why = "not needed with this layout";
+	rt->why = bd_hook_unneeded(h);
+	if (rt->why)
 		return;
-	}
 	if (listed(deny_hooks, h->role)) {
 		rt->why = "denied by deny_hooks=";
 		return;
@@ -175,7 +296,14 @@ static void attach(struct bd_hook_rt *rt)
 		rt->why = "no memory";
 		return;
 	}
-	if (h->pre) {
+	rt->kret = h->entry && (!h->pre || !h->ret_needed || *h->ret_needed);
+	if (!rt->kret) {
+		rt->ftrace_err = attach_ftrace(rt);
+		rt->ftrace = !rt->ftrace_err;
+	}
+	if (rt->ftrace) {
+		rt->err = 0;
+	} else if (!rt->kret) {
 		rt->kp.symbol_name = rt->sym;
 		rt->kp.pre_handler = hook_pre;
 		rt->err = register_kprobe(&rt->kp);
@@ -213,7 +341,7 @@ int bpf_diag_hooks_init(void)
 	for (i = bd_nr_hooks - 1; i >= 0; i--)
 		attach(&bd_hook_rt[i]);
 	for (i = 0; i < bd_nr_hooks; i++)
-		if (!bd_hook_rt[i].attached && bd_hook_needed(bd_hook_table[i]))
+		if (!bd_hook_rt[i].attached && !bd_hook_unneeded(bd_hook_table[i]))
 			pr_info("hook %s not attached (%s): not recorded: %s\n",
 				bd_hook_table[i]->role, bd_hook_rt[i].why ?: "?",
 				bd_hook_table[i]->loses);
@@ -238,7 +366,7 @@ static void unregister_kind(bool kret)
 	for (i = 0; i < bd_nr_hooks; i++) {
 		struct bd_hook_rt *rt = &bd_hook_rt[i];
 
-		if (!rt->attached || !rt->h->pre != kret)
+		if (!rt->attached || rt->ftrace || rt->kret != kret)
 			continue;
 		rt->attached = false;
 		if (kps)
@@ -265,9 +393,11 @@ void bpf_diag_hooks_exit(void)
 
 	/* every handler a no-op first: a context is never used stale */
 	bd_capture_stop();
+	detach_ftrace();
 	unregister_kind(false);
 	unregister_kind(true);
 	for (i = 0; i < bd_nr_hooks; i++) {
+		bd_hook_rt[i].attached = false;
 		free_percpu(bd_hook_rt[i].hits);
 		bd_hook_rt[i].hits = NULL;
 	}

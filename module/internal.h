@@ -31,22 +31,27 @@ struct bd_page {
 };
 
 /*
- * A chunked array of fixed-size records, indexed in O(1): up to
- * BD_VEC_DIRS directory pages of BD_DIR_SLOTS record pages each.  The
- * writer publishes each page before the count that covers it, so readers
- * that loaded the count with acquire semantics see every record below it.
+ * A chunked array of fixed-size records, indexed in O(1): its first
+ * BD_VEC_DIRECT record pages straight from the vec (most envs need no
+ * more), then up to BD_VEC_DIRS directory pages of BD_DIR_SLOTS record
+ * pages each.  The writer publishes each page before the count that
+ * covers it, so readers that loaded the count with acquire semantics see
+ * every record below it.
  */
 #define BD_DIR_SLOTS	(BD_PAGE_DATA / sizeof(void *))
+#define BD_VEC_DIRECT	4
 #define BD_VEC_DIRS	32
 struct bd_vec {
 	u16 size;			/* bytes per record */
 	u16 per;			/* records per page */
 	u32 pages;			/* record pages allocated (writer only) */
+	struct bd_page *direct[BD_VEC_DIRECT];
 	struct bd_page *dir[BD_VEC_DIRS];
 };
 
 /* Records a vec of @size-byte records can ever hold. */
-#define BD_VEC_MAX(size)	((u32)BD_VEC_DIRS * BD_DIR_SLOTS * (BD_PAGE_DATA / (size)))
+#define BD_VEC_MAX(size)	\
+	((u32)(BD_VEC_DIRECT + BD_VEC_DIRS * BD_DIR_SLOTS) * (BD_PAGE_DATA / (size)))
 /* max_events, max_paths and max_history at most (params.c) */
 #define BD_CAP_RECORDS	(2U << 20)
 

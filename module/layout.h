@@ -23,10 +23,14 @@ extern const char * const bd_layout_name;
 extern const bool bd_layout_parent_ids;
 /* acquires return a refs[] slot read at a later hook (bd_layout_sync) */
 extern const bool bd_layout_deferred_acquire;
+/* the acquire and release hooks need the function's return (else entry only) */
+extern const bool bd_layout_acquire_returns, bd_layout_release_returns;
 extern const struct bd_proto bd_acquire_proto, bd_release_proto, bd_leak_proto;
 
 /* Read an acquire still pending before the state can change. */
 void bd_layout_sync(struct bd_ctx *c);
+/* acquire_reference_state() called (!bd_layout_acquire_returns) */
+void bd_layout_acquire(struct bd_ctx *c);
 /* acquire_reference_state(env, @insn) returned @ret. */
 void bd_layout_acquired(struct bd_ctx *c, s32 insn, unsigned long ret);
 /* release_reference_state(@state, @arg) called: true if its return matters */

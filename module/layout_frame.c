@@ -15,6 +15,8 @@
 const char * const bd_layout_name =
 	"refs per frame in bpf_func_state (no parent_id, no lock/IRQ entries)";
 const bool bd_layout_deferred_acquire;
+const bool bd_layout_release_returns = true;
+const bool bd_layout_acquire_returns = true;
 const bool bd_layout_parent_ids;
 
 static const char * const acquire_syms[] = { "acquire_reference_state", NULL };
@@ -51,6 +53,13 @@ void bd_layout_acquired(struct bd_ctx *c, s32 insn, unsigned long ret)
 }
 
 NOKPROBE_SYMBOL(bd_layout_acquired);
+
+/* The id is read at return (bd_layout_acquire_returns). */
+void bd_layout_acquire(struct bd_ctx *c)
+{
+}
+
+NOKPROBE_SYMBOL(bd_layout_acquire);
 
 /*
  * kptr_xchg converts a per-CPU allocated object to RCU-protected where

@@ -3,9 +3,10 @@
  * bpf_diag layout: refs[] in struct bpf_verifier_state (6.14 and later).
  *
  * acquire_reference() is inlined (7.2); acquire_reference_state()
- * survives (7.2: as an IPA-SRA clone) and returns the new slot of
+ * survives (7.2: as an IPA-SRA clone) and appends the new slot to
  * env->cur_state->refs, whose type, id and parent_id the inlined caller
- * writes right after the return.  The slot is read at the next hook this
+ * writes right after the return.  Its entry is hooked (no return probe):
+ * the slot, one past the refs there then, is read at the next hook this
  * task hits (bd_layout_sync).  Every function that can change a state's
  * refs[] before then is hooked and reads it first: the next acquire, any
  * release (release_reference_state), bpf_copy_verifier_state and
@@ -24,13 +25,15 @@
 
 const char * const bd_layout_name = "refs in bpf_verifier_state (typed, with parent_id)";
 const bool bd_layout_deferred_acquire = true;
+const bool bd_layout_release_returns;	/* false: the slot is read at entry */
+const bool bd_layout_acquire_returns;	/* false: the slot is read later */
 const bool bd_layout_parent_ids = true;
 
 static const char * const acquire_syms[] = {
 	"acquire_reference_state", "acquire_reference_state.isra.0", NULL };
 const struct bd_proto bd_acquire_proto = {
 	.syms = acquire_syms, .ret = "*bpf_reference_state",
-	.clone_safe = "reads only the returned slot, checked to be the last of cur_state->refs",
+	.clone_safe = "reads no argument: the new slot, one past cur_state->refs, is read later",
 };
 
 static const char * const release_syms[] = { "release_reference_state", NULL };
@@ -65,8 +68,7 @@ void bd_layout_sync(struct bd_ctx *c)
 	c->acq_pending = false;
 	atomic_dec(&bd_nr_pending);
 	st = c->env->cur_state;
-	if (st != c->acq_state || c->acq_ofs >= st->acquired_refs ||
-	    st->refs[c->acq_ofs].insn_idx != c->acq_insn) {
+	if (st != c->acq_state || c->acq_ofs + 1 != st->acquired_refs) {
 		atomic64_inc(&bd_cnt.unresolved);
 		return;
 	}
@@ -90,24 +92,28 @@ void bd_layout_sync(struct bd_ctx *c)
 
 NOKPROBE_SYMBOL(bd_layout_sync);
 
-void bd_layout_acquired(struct bd_ctx *c, s32 insn, unsigned long ret)
+/*
+ * acquire_reference_state() is called: it appends the new slot to
+ * cur_state->refs, whose type, id and parent the caller fills in after
+ * it returns.  Read at the next hook, when cur_state has exactly one
+ * reference more (anything else that changes refs[] is hooked and reads
+ * it first).
+ */
+void bd_layout_acquire(struct bd_ctx *c)
 {
-	struct bpf_reference_state *s = (void *)ret;
 	struct bpf_verifier_state *st = c->env->cur_state;
-	long ofs = st->acquired_refs - 1;
 
-	if (!s)
-		return;
-	if (ofs < 0 || &st->refs[ofs] != s) {
-		atomic64_inc(&bd_cnt.unresolved);
-		return;
-	}
 	c->acq_state = st;
-	c->acq_ofs = ofs;
-	c->acq_insn = s->insn_idx;
+	c->acq_ofs = st->acquired_refs;
 	c->acq_depth = bd_depth(c);
 	c->acq_pending = true;
 	atomic_inc(&bd_nr_pending);
+}
+
+NOKPROBE_SYMBOL(bd_layout_acquire);
+
+void bd_layout_acquired(struct bd_ctx *c, s32 insn, unsigned long ret)
+{
 }
 
 NOKPROBE_SYMBOL(bd_layout_acquired);

@@ -78,12 +78,17 @@ u16 bd_src_of(struct bd_ctx *c, s32 insn)
 {
 	struct bpf_prog *prog = c->env->prog;
 	const struct bpf_line_info *li = prog->aux->linfo;
-	struct bd_src s = {};
+	u32 k = insn & (BD_SRC_CACHE - 1);
+	struct bd_src s;
 	const char *p;
 	u16 slot;
 	s32 l;
 
-	if (!c->rec || !bd_btf_strings() || insn < 0 || insn >= prog->len)
+	if (insn < 0 || !c->rec)
+		return BD_NO_SRC;
+	if (c->src_insn[k] == insn)
+		return c->src_slot[k];
+	if (!bd_btf_strings() || insn >= prog->len)
 		return BD_NO_SRC;
 	if (!prog->aux->nr_linfo || !li || !prog->aux->btf) {
 		c->rec->no_linfo = true;
@@ -94,7 +99,8 @@ u16 bd_src_of(struct bd_ctx *c, s32 insn)
 		return BD_NO_SRC;
 	slot = bd_env_src_find(c->rec, l);
 	if (slot != BD_NO_SRC)
-		return slot;
+		goto found;
+	memset(&s, 0, sizeof(s));
 	s.linfo = l;
 	s.insn_off = li[l].insn_off;
 	s.line = BPF_LINE_INFO_LINE_NUM(li[l].line_col);
@@ -104,7 +110,13 @@ u16 bd_src_of(struct bd_ctx *c, s32 insn)
 	p = bd_btf_str(prog->aux->btf, li[l].line_off);
 	copy_str(s.text, p ? skip_spaces(p) : "", sizeof(s.text));
 	func_of(prog, insn, &s);
-	return bd_env_src_add(c->rec, &s);
+	slot = bd_env_src_add(c->rec, &s);
+	if (slot == BD_NO_SRC)
+		return slot;
+found:
+	c->src_insn[k] = insn;
+	c->src_slot[k] = slot;
+	return slot;
 }
 
 NOKPROBE_SYMBOL(bd_src_of);

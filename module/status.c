@@ -43,14 +43,18 @@ static bool show_hook(struct seq_file *m, const struct bd_hook_rt *rt, long *mis
 	const char * const *s;
 
 	seq_printf(m, "hook %s: ", h->role);
-	if (!bd_hook_needed(h)) {
-		seq_printf(m, "not needed with this layout -- %s\n", h->how);
+	if (bd_hook_unneeded(h)) {
+		seq_printf(m, "not needed: %s -- %s\n", bd_hook_unneeded(h), h->how);
 		return true;
 	}
 	if (rt->attached) {
-		seq_printf(m, "attached %s %s hits=%lu -- %s", h->pre ? "kprobe" : "kretprobe",
+		seq_printf(m, "attached %s %s hits=%lu -- %s",
+			   rt->ftrace ? "ftrace" : rt->kret ? "kretprobe" : "kprobe",
 			   rt->sym, bd_hook_hits(rt), h->how);
-		*missed += h->pre ? rt->kp.nmissed : rt->rp.nmissed + rt->rp.kp.nmissed;
+		if (!rt->ftrace)
+			*missed += rt->kret ? rt->rp.nmissed + rt->rp.kp.nmissed : rt->kp.nmissed;
+		if (!rt->kret && !rt->ftrace && rt->ftrace_err != -ENOENT)
+			seq_printf(m, "; not through ftrace (%d)", rt->ftrace_err);
 	} else {
 		seq_puts(m, "not attached, tried");
 		for (s = h->proto->syms; *s; s++)
@@ -82,6 +86,7 @@ void bpf_diag_hooks_show(struct seq_file *m)
 	seq_printf(m, "btf: %s\n", bd_btf_vmlinux() ?
 		   "vmlinux (prototypes checked before attaching)" :
 		   "none: hooks whose prototype cannot be checked are not attached");
+	seq_printf(m, "entry hooks: %s\n", bd_entry_hooks_how());
 	for (i = 0; i < bd_nr_hooks; i++)
 		complete &= show_hook(m, &bd_hook_rt[i], &missed);
 	seq_printf(m, "recording: %s\n", !bd_hook_rt[0].attached ||

@@ -49,10 +49,15 @@ const void *bd_vec_at(const struct bd_vec *v, u32 i)
 	u32 c = i / v->per;
 	struct bd_page *d, *p;
 
-	if (c / BD_DIR_SLOTS >= BD_VEC_DIRS)
-		return NULL;
-	d = READ_ONCE(v->dir[c / BD_DIR_SLOTS]);
-	p = d ? READ_ONCE(dir_slots(d)[c % BD_DIR_SLOTS]) : NULL;
+	if (c < BD_VEC_DIRECT) {
+		p = READ_ONCE(v->direct[c]);
+	} else {
+		c -= BD_VEC_DIRECT;
+		if (c / BD_DIR_SLOTS >= BD_VEC_DIRS)
+			return NULL;
+		d = READ_ONCE(v->dir[c / BD_DIR_SLOTS]);
+		p = d ? READ_ONCE(dir_slots(d)[c % BD_DIR_SLOTS]) : NULL;
+	}
 	return p ? p->data + (i % v->per) * v->size : NULL;
 }
 
@@ -61,25 +66,33 @@ NOKPROBE_SYMBOL(bd_vec_at);
 /* Where the writer puts record @i (at most one past those allocated). */
 static void *vec_slot(struct bd_env *e, struct bd_vec *v, u32 i)
 {
-	u32 c = i / v->per, d = c / BD_DIR_SLOTS;
+	u32 c = i / v->per, k = c - BD_VEC_DIRECT;
 	struct bd_page *dp, *p;
 
 	if (c < v->pages)
 		return (void *)bd_vec_at(v, i);
-	if (c != v->pages || d >= BD_VEC_DIRS)
+	if (c != v->pages || (c >= BD_VEC_DIRECT && k / BD_DIR_SLOTS >= BD_VEC_DIRS))
 		return NULL;
-	dp = v->dir[d];
+	if (c < BD_VEC_DIRECT) {
+		p = bd_page_get(e);
+		if (!p)
+			return NULL;
+		WRITE_ONCE(v->direct[c], p);
+		v->pages++;
+		return p->data + (i % v->per) * v->size;
+	}
+	dp = v->dir[k / BD_DIR_SLOTS];
 	if (!dp) {
 		dp = bd_page_get(e);
 		if (!dp)
 			return NULL;
 		memset(dp->data, 0, sizeof(dp->data));
-		WRITE_ONCE(v->dir[d], dp);
+		WRITE_ONCE(v->dir[k / BD_DIR_SLOTS], dp);
 	}
 	p = bd_page_get(e);
 	if (!p)
 		return NULL;
-	WRITE_ONCE(dir_slots(dp)[c % BD_DIR_SLOTS], p);
+	WRITE_ONCE(dir_slots(dp)[k % BD_DIR_SLOTS], p);
 	v->pages++;
 	return p->data + (i % v->per) * v->size;
 }
@@ -338,11 +351,13 @@ void bd_hist_truncate(struct bd_env *e, u32 len)
 
 NOKPROBE_SYMBOL(bd_hist_truncate);
 
-/* History entry @i; for readers of a finished env. */
+/* History entry @i; for readers of a finished env, and its writer. */
 const struct bd_hist *bd_hist_at(const struct bd_env *e, u32 i)
 {
 	return i < e->h_len ? bd_vec_at(&e->hist, i) : NULL;
 }
+
+NOKPROBE_SYMBOL(bd_hist_at);
 
 /* ---- readers' walk over the list ---- */
 

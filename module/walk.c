@@ -95,17 +95,39 @@ void bd_pend_free(struct bd_ctx *c)
 
 NOKPROBE_SYMBOL(bd_pend_free);
 
+/* A fork's or resume's source line is looked up at the end (bd_hist_lines). */
 static void hist(struct bd_ctx *c, u8 type, u32 ev, s32 from, s32 to, u32 other)
 {
-	struct bd_hist h = { .type = type, .ev = ev, .from = from, .to = to, .other = other };
+	struct bd_hist h = {
+		.type = type, .ev = ev, .from = from, .to = to, .other = other,
+		.src = BD_NO_SRC,
+	};
 
-	if (type != BD_H_EVENT)
-		h.src = bd_src_of(c, from);
 	if (c->rec)
 		bd_hist_add(c->rec, &h);
 }
 
 NOKPROBE_SYMBOL(hist);
+
+/*
+ * A walk ends (do_check_common() returns, the env still alive): the
+ * source lines of the forks and resumes left in the history, which a pop
+ * cuts back, so that only the path kept pays for them.  At most
+ * max_history entries.
+ */
+void bd_hist_lines(struct bd_ctx *c)
+{
+	struct bd_hist *h;
+	u32 i;
+
+	for (i = 0; c->rec && i < c->rec->h_len; i++) {
+		h = (struct bd_hist *)bd_hist_at(c->rec, i);
+		if (h && h->type != BD_H_EVENT && h->src == BD_NO_SRC)
+			h->src = bd_src_of(c, h->from);
+	}
+}
+
+NOKPROBE_SYMBOL(bd_hist_lines);
 
 void bd_path_end(struct bd_ctx *c, u8 end)
 {
@@ -159,6 +181,21 @@ static s32 other_side(struct bpf_verifier_env *env, s32 fork, s32 queued)
 
 NOKPROBE_SYMBOL(other_side);
 
+/*
+ * A queued state's speculative flag is final once push_stack() has
+ * returned; a push seen in the copy (bd_walk_copy) comes before that, so
+ * the flag is read again when the next branch is queued or it is popped.
+ */
+static void spec_settle(struct bd_ctx *c, struct bd_pending *t)
+{
+	struct bd_path *p = t ? bd_env_path(c->rec, t->path) : NULL;
+
+	if (p && t->state->speculative && !p->spec)
+		WRITE_ONCE(p->spec, 1);
+}
+
+NOKPROBE_SYMBOL(spec_settle);
+
 /* push_stack() queued @st, to resume at @insn, forked at @prev. */
 void bd_path_push(struct bd_ctx *c, struct bpf_verifier_state *st, s32 insn,
 		  s32 prev, bool spec)
@@ -172,6 +209,7 @@ void bd_path_push(struct bd_ctx *c, struct bpf_verifier_state *st, s32 insn,
 
 	if (!c->rec)
 		return;
+	spec_settle(c, pend_top(c));
 	p.fork_ev = c->rec->nr_events;
 	t = pend_push(c);
 	if (!t) {
@@ -256,6 +294,7 @@ void bd_path_pop(struct bd_ctx *c, struct bpf_verifier_state *st)
 		path_async(c, st, t);
 		return;
 	}
+	spec_settle(c, t);
 	c->cur_path = t->path;
 	p = bd_env_path(c->rec, t->path);
 	if (p)
@@ -270,6 +309,39 @@ void bd_path_pop(struct bd_ctx *c, struct bpf_verifier_state *st)
 }
 
 NOKPROBE_SYMBOL(bd_path_pop);
+
+/*
+ * push_stack() links its new stack entry as env->head and then copies
+ * cur_state into the entry's state, its first member, with insn_idx and
+ * prev_insn_idx already set: a copy into env->head's state is a push.
+ * So the pop hook sees every push, and push_stack needs no kretprobe of
+ * its own, where the entry's layout was checked against BTF
+ * (check_stack_elem) and pushes are not denied.
+ */
+static bool push_in_copy;
+
+const char *bd_walk_push_unneeded(void)
+{
+	if (!push_in_copy || !bd_hook_attached(&bd_hook_copy_state))
+		return NULL;
+	return "the pop hook sees each push (push_stack copies cur_state into its new stack entry)";
+}
+
+/* (bpf_)copy_verifier_state(@dst, @src) in the verifying task: a pop or a push? */
+void bd_walk_copy(struct bd_ctx *c, struct bpf_verifier_state *dst,
+		  struct bpf_verifier_state *src)
+{
+	s32 insn, prev;
+
+	if (dst == c->env->cur_state) {
+		bd_path_pop(c, src);
+	} else if (push_in_copy && (void *)dst == (void *)c->env->head) {
+		elem_insns(dst, &insn, &prev);
+		bd_path_push(c, dst, insn, prev, src->speculative);
+	}
+}
+
+NOKPROBE_SYMBOL(bd_walk_copy);
 
 /*
  * Record @ev, which happened in verifier state @st (NULL: the current one).
@@ -364,6 +436,7 @@ void bd_walk_init(const struct btf *btf)
 {
 	if (btf)
 		check_stack_elem(btf);
+	push_in_copy = elem_insn_ofs && !bd_hook_denied("push");
 }
 
 bool bd_async_walks(void)

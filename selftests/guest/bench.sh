@@ -1,7 +1,8 @@
 #!/bin/sh
 # Guest side of scripts/bench: what bpf_diag adds to the verifier, measured
 # side by side in one boot with what a user would run instead.
-#   bench.sh [ROUNDS]      (default 2; round 1 warms up and is not counted)
+#   bench.sh [ROUNDS [CONFIGS]]   (default 2; round 1 warms up and is not
+#                                  counted; CONFIGS: only these, no reader cost)
 # Under QEMU's icount (scripts/bench's default, one vCPU) a guest
 # nanosecond is one executed instruction, so the numbers are instruction
 # counts.  What is counted is each program's BPF_PROG_LOAD syscall
@@ -15,6 +16,7 @@
 # Configurations, in turn in every round:
 #   off        the verifier alone, log level 0
 #   all        bpf_diag loaded, every hook
+#   kprobes    the same with ftrace=0: entry hooks as kprobes, not ftrace
 #   no_ROLE    bpf_diag with one hook role denied (deny_hooks=ROLE)
 #   log2       no module, the verifier's log at level 2 (bpftool prog load -d)
 #   bpftrace   no module; bpftrace records the same hook hits the obvious
@@ -24,6 +26,7 @@
 # reading report, report.json and events for envs of 1k, 10k and 100k
 # events.  A benchmark, not a test: nothing here passes or fails.
 ROUNDS=${1:-2}
+ONLY=${2:-}
 D=/sys/kernel/debug/bpf_diag
 ST=/opt/bpf_diag
 KO=$ST/bpf_diag.ko
@@ -69,10 +72,13 @@ if command -v bpftrace >/dev/null; then
 	{
 		echo 'config = { max_map_keys = 4000000 }'
 		echo 'kprobe:bpf_check { @seq[tid] = 0; }'
-		sed -n 's/^hook [a-z_]*: attached \(kprobe\|kretprobe\) \([^ ]*\) hits=.*/\1 \2/p' $D/status |
-			sort -u | while read -r kind sym; do
+		{
+			sed -n 's/^hook [a-z_]*: attached \([a-z]*\) \([^ ]*\) hits=.*/\1 \2/p' $D/status
+			# the obvious way to record a push, where bpf_diag sees it in the pop hook
+			grep -q '^hook push: not needed' $D/status && echo kretprobe push_stack
+		} | sort -u | while read -r kind sym; do
 				echo "kprobe:$sym { @ev[tid, @seq[tid]] = (nsecs, \"$sym\", arg0); @seq[tid]++; }"
-				[ $kind = kprobe ] ||
+				[ $kind != kretprobe ] ||
 					echo "kretprobe:$sym { @ev[tid, @seq[tid]] = (nsecs, \"$sym\", retval); @seq[tid]++; }"
 			done
 		echo 'END { clear(@ev); clear(@seq); }'
@@ -107,13 +113,14 @@ config() { # ROUND NAME
 	local r=$1 name=$2 s lvl=0 pid n sets="corpus heavy"
 	# a role's share is measured on the corpus (the heavy set's loads are
 	# the long ones, and its hits are the corpus's kinds of hits)
-	case $name in no_*) sets=corpus ;; esac
+	case $name in no_*|kprobes) sets=corpus ;; esac
 	for s in $sets; do
 		rmmod bpf_diag 2>/dev/null
 		case $name in
 		off) ;;
 		log2) lvl=2 ;;
 		all) diag_on ;;
+		kprobes) diag_on ftrace=0 ;;
 		no_*) diag_on deny_hooks=${name#no_} ;;
 		bpftrace)
 			bpftrace $R/diag.bt >$R/bt.out 2>&1 &
@@ -131,8 +138,9 @@ config() { # ROUND NAME
 		[ $name != bpftrace ] || { kill -INT $pid; wait $pid; }
 	done
 }
-CONFIGS="off all $(for r in $ROLES; do printf "no_%s " $r; done)log2"
+CONFIGS="off all kprobes $(for r in $ROLES; do printf "no_%s " $r; done)log2"
 [ $BT = no ] || CONFIGS="$CONFIGS bpftrace"
+[ -z "$ONLY" ] || CONFIGS=$ONLY
 for r in $(seq $ROUNDS); do
 	say "round $r: $CONFIGS"
 	for c in $CONFIGS; do config $r $c; done
@@ -182,6 +190,7 @@ awk 'NR == FNR { mine[$1] = 1; next }
 rmmod bpf_diag
 
 # ---- reader cost: envs of about 1k, 10k and 100k events
+[ -z "$ONLY" ] || exit 0
 diag_on
 bpf-diag-load -q -l 0 -p big_k1 -p big_k10 -p big_k100 $BIG
 echo "# reader cost (instructions to read the whole file for one env; icount)"

@@ -5,11 +5,36 @@ EXPECT=$PROGS/expect.txt
 t_status_strategy() {
 	local h
 	for h in env bind acquire release leak release_call null_check; do
-		grep -q "^hook $h: attached k[a-z]*probe [a-z_.0-9]* hits=[0-9]* -- " $D/status ||
+		grep -q "^hook $h: attached \(kprobe\|kretprobe\|ftrace\) [a-z_.0-9]* hits=[0-9]* -- " $D/status ||
 			fail_msg "hook $h not attached: $(grep "^hook $h:" $D/status)"
 	done
 	grep -q "^recording: complete$" $D/status || fail_msg "recording not complete"
 	grep -q "^layout: " $D/status || fail_msg "no layout line"
+	# every stock kernel here is x86-64 with DYNAMIC_FTRACE_WITH_ARGS
+	grep -q "^entry hooks: bpf_diag's own ftrace_ops" $D/status ||
+		fail_msg "$(grep "^entry hooks:" $D/status)"
+	grep -q "^hook null_check: attached ftrace " $D/status ||
+		fail_msg "$(grep "^hook null_check:" $D/status)"
+	# pushes are seen in the pop hook where the stack entry's layout is known
+	if grep -q "^async callback walks: yes" $D/status; then
+		grep -q "^hook push: not needed: the pop hook sees each push" $D/status ||
+			fail_msg "$(grep "^hook push:" $D/status)"
+	fi
+}
+
+# ftrace=0: every entry hook a kprobe, and the checker agrees with the
+# verifier all the same.
+t_kprobes() {
+	local o="$PROGS/paths.bpf.o $PROGS/sockets.bpf.o"
+
+	reload ftrace=0 || return 1
+	grep -q "^entry hooks: kprobes (ftrace=0)" $D/status || fail_msg "$(grep "^entry hooks:" $D/status)"
+	grep -q "^hook pop: attached kprobe " $D/status || fail_msg "$(grep "^hook pop:" $D/status)"
+	bpf-diag-check --expect $EXPECT $(echo "${CORPUS_SKIP:-}" | tr , '\n' | sed '/./s/^/-S /') \
+		$o >$T/out 2>&1 ||
+		{ grep "^not ok" $T/out | sed 's/^/# /'; fail_msg "checker with ftrace=0"; }
+	tail -1 $T/out | sed 's/^/# ftrace=0: /'
+	reload
 }
 
 t_no_lost_hits() {
@@ -154,6 +179,7 @@ group_capture() {
 		bpf-diag-check --expect $EXPECT \
 		$(echo "${CORPUS_SKIP:-}" | tr , '\n' | sed '/./s/^/-S /') $CORPUS
 	check "capture: no unresolved, untracked, dropped or missed hits" t_no_lost_hits
+	check "capture: with ftrace=0 (kprobes) the checker agrees as well" t_kprobes
 	check "capture: two loaders side by side get complete envs" t_parallel
 	check "capture: status says which functions are inlined, as the symbols show" t_status_derived
 	check "capture: a prototype mismatch leaves that hook unattached, the rest records" t_proto_mismatch
