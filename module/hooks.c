@@ -158,14 +158,19 @@ NOKPROBE_SYMBOL(hook_entry);
  * Entry hooks through one ftrace_ops: ftrace calls hook_ftrace() from the
  * function's fentry site with the argument registers saved, where a
  * kprobe there goes through kprobe_ftrace_handler(), its lookup of the
- * kprobe and a full struct pt_regs: about half the cost per hit.  The
- * hooks' functions are told apart by the address ftrace passes (the
- * fentry call, at most an ENDBR after the symbol).  The handlers run with
- * preemption off, as under a kprobe, so bd_capture_stop() waits for them.
+ * kprobe and a full struct pt_regs.  The hooks' functions are told apart
+ * by the address ftrace passes (the fentry call: the symbol, or an ENDBR
+ * after it).  No FTRACE_OPS_FL_RECURSION: the filter holds only verifier
+ * functions, which the handlers never call.  The handlers run with
+ * preemption off, as under a kprobe, so bd_capture_stop() waits for them;
+ * unregister_ftrace_function() then waits (tasks RCU: the ops is a
+ * module's, so dynamic) for any task still in hook_ftrace().
  */
 #define BD_FT_MAX	8
 #define BD_FENTRY_MAX	16
-static struct ftrace_ops bd_fops;
+static void hook_ftrace(unsigned long ip, unsigned long parent_ip,
+			struct ftrace_ops *op, struct ftrace_regs *fregs);
+static struct ftrace_ops bd_fops = { .func = hook_ftrace };
 static bool fops_registered, fops_filtered;
 static struct bd_hook_rt *ft_rt[BD_FT_MAX];
 static unsigned long ft_addr[BD_FT_MAX];
@@ -174,19 +179,20 @@ static int nr_ft;
 static void notrace hook_ftrace(unsigned long ip, unsigned long parent_ip,
 				struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
-	/* pairs with the smp_store_release() in attach_ftrace() */
-	int i, n = smp_load_acquire(&nr_ft);
 	struct bd_hook_rt *rt;
+	int i, n;
 
+	preempt_disable_notrace();
+	/* pairs with the smp_store_release() in attach_ftrace() */
+	n = smp_load_acquire(&nr_ft);
 	for (i = 0; i < n; i++)
 		if (ip - ft_addr[i] < BD_FENTRY_MAX)
 			break;
-	if (i == n)
-		return;
-	rt = ft_rt[i];
-	preempt_disable_notrace();
-	this_cpu_inc(*rt->hits);
-	rt->h->pre(&rt->kp, bd_ftrace_regs(fregs));
+	if (i < n) {
+		rt = ft_rt[i];
+		this_cpu_inc(*rt->hits);
+		rt->h->pre(&rt->kp, bd_ftrace_regs(fregs));
+	}
 	preempt_enable_notrace();
 }
 
@@ -199,7 +205,6 @@ static int attach_ftrace(struct bd_hook_rt *rt)
 		return -ENOENT;
 	ft_rt[nr_ft] = rt;
 	ft_addr[nr_ft] = addr;
-	bd_fops.func = hook_ftrace;
 	err = ftrace_set_filter_ip(&bd_fops, addr, 0, 0);
 	if (err)
 		return err;
@@ -243,7 +248,7 @@ const char *bd_entry_hooks_how(void)
 
 static int attach_ftrace(struct bd_hook_rt *rt)
 {
-	return -EOPNOTSUPP;
+	return -ENOENT;		/* not tried: status says why in "entry hooks:" */
 }
 
 static void detach_ftrace(void)

@@ -95,7 +95,15 @@ void bd_pend_free(struct bd_ctx *c)
 
 NOKPROBE_SYMBOL(bd_pend_free);
 
-/* A fork's or resume's source line is looked up at the end (bd_hist_lines). */
+/*
+ * The source line of a fork or resume among the first BD_HIST_LATE
+ * entries of the history is looked up when the walk ends (bd_hist_lines):
+ * a pop cuts the history back, and only the entries kept pay for it.
+ * Deeper ones are looked up at once, so that the end costs at most
+ * BD_HIST_LATE lookups with preemption off, whatever max_history is.
+ */
+#define BD_HIST_LATE	1024
+
 static void hist(struct bd_ctx *c, u8 type, u32 ev, s32 from, s32 to, u32 other)
 {
 	struct bd_hist h = {
@@ -103,24 +111,23 @@ static void hist(struct bd_ctx *c, u8 type, u32 ev, s32 from, s32 to, u32 other)
 		.src = BD_NO_SRC,
 	};
 
-	if (c->rec)
-		bd_hist_add(c->rec, &h);
+	if (!c->rec)
+		return;
+	if (type != BD_H_EVENT && c->rec->h_len >= BD_HIST_LATE)
+		h.src = bd_src_of(c, from);
+	bd_hist_add(c->rec, &h);
 }
 
 NOKPROBE_SYMBOL(hist);
 
-/*
- * A walk ends (do_check_common() returns, the env still alive): the
- * source lines of the forks and resumes left in the history, which a pop
- * cuts back, so that only the path kept pays for them.  At most
- * max_history entries.
- */
+/* A walk ends (do_check_common() returns, the env still alive). */
 void bd_hist_lines(struct bd_ctx *c)
 {
 	struct bd_hist *h;
 	u32 i;
 
-	for (i = 0; c->rec && i < c->rec->h_len; i++) {
+	for (i = 0; c->rec && i < min(c->rec->h_len, BD_HIST_LATE); i++) {
+		/* the writer's own entry: readers see the history once finished */
 		h = (struct bd_hist *)bd_hist_at(c->rec, i);
 		if (h && h->type != BD_H_EVENT && h->src == BD_NO_SRC)
 			h->src = bd_src_of(c, h->from);
@@ -327,6 +334,14 @@ const char *bd_walk_push_unneeded(void)
 	return "the pop hook sees each push (push_stack copies cur_state into its new stack entry)";
 }
 
+/*
+ * push_stack() fails after the copy when the stack is deeper than
+ * verifier.c's BPF_COMPLEXITY_LIMIT_JMP_SEQ (8192 from 6.1 to 7.3; its
+ * stack_size counts the new entry already): the walk stops there, and no
+ * path was queued.
+ */
+#define BD_JMP_SEQ_LIMIT	8192
+
 /* (bpf_)copy_verifier_state(@dst, @src) in the verifying task: a pop or a push? */
 void bd_walk_copy(struct bd_ctx *c, struct bpf_verifier_state *dst,
 		  struct bpf_verifier_state *src)
@@ -335,7 +350,8 @@ void bd_walk_copy(struct bd_ctx *c, struct bpf_verifier_state *dst,
 
 	if (dst == c->env->cur_state) {
 		bd_path_pop(c, src);
-	} else if (push_in_copy && (void *)dst == (void *)c->env->head) {
+	} else if (push_in_copy && (void *)dst == (void *)c->env->head &&
+		   c->env->stack_size <= BD_JMP_SEQ_LIMIT) {
 		elem_insns(dst, &insn, &prev);
 		bd_path_push(c, dst, insn, prev, src->speculative);
 	}

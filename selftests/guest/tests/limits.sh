@@ -75,6 +75,27 @@ t_big_env() {
 	reload
 }
 
+# push_stack() refuses the 8193rd queued branch after copying the state:
+# no path is recorded for it (8192 besides the root), and the failing
+# path's history ends with the last branch that was queued.
+t_jump_seq() {
+	local e n last
+	reload max_paths=16384 max_history=32768 || return 1
+	bpf-diag-load -l 1 -o $T -p big_jumps $BIG >$T/out || return 1
+	grep -q "prog=big_jumps verdict=rejected" $T/out || { fail_msg "$(cat $T/out)"; return; }
+	grep -q "The sequence of 8193 jumps is too complex" $T/big_jumps.log ||
+		{ fail_msg "log: $(tail -2 $T/big_jumps.log)"; return; }
+	e=$(grep " prog=big_jumps " $D/envs)
+	echo "# $e"
+	[ "$(kv paths "$e")" = 8193 ] || fail_msg "paths=$(kv paths "$e"), want 8193 (the root and 8192 queued)"
+	n=$(kv env "$e")
+	echo "env=$n" >$D/filter
+	last=$(grep -c "type=branch" $D/history)
+	echo clear >$D/filter
+	[ "$last" = 8192 ] || fail_msg "$last forks in the failing path, want 8192"
+	reload
+}
+
 group_limits() {
 	check "limits: every parameter at 0 and 1: refused or clamped, said" t_params_min
 	check "limits: every parameter at an absurd maximum: refused or clamped, said" t_params_max
@@ -86,4 +107,5 @@ group_limits() {
 	else
 		check "limits: an env near 1M processed insns: bounded memory, linear reads" t_big_env
 	fi
+	check "limits: a push the verifier refuses (8193 jumps) queues no path" t_jump_seq
 }

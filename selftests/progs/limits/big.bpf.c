@@ -70,4 +70,25 @@ int big_k100(struct __sk_buff *skb)
 	BIG_BODY(12500);
 }
 
+/*
+ * One path through 8200 conditional jumps on an unknown value: each
+ * queues its other side, and the 8193rd is refused ("The sequence of 8193
+ * jumps is too complex."), after push_stack() has copied the state.  That
+ * last push queues nothing: bpf_diag records 8192 paths besides the root.
+ */
+#define J1	"if %[r] == 7 goto +1; %[s] += 1;"
+#define J10	J1 J1 J1 J1 J1 J1 J1 J1 J1 J1
+#define J100	J10 J10 J10 J10 J10 J10 J10 J10 J10 J10
+#define J1000	J100 J100 J100 J100 J100 J100 J100 J100 J100 J100
+
+SEC("tc")
+int big_jumps(struct __sk_buff *skb)
+{
+	__u64 r = bpf_get_prandom_u32(), s = 0;
+
+	asm volatile(J1000 J1000 J1000 J1000 J1000 J1000 J1000 J1000 J100 J100
+		     : [s] "+r"(s) : [r] "r"(r));
+	return s;
+}
+
 char LICENSE[] SEC("license") = "GPL";
