@@ -31,7 +31,6 @@
  * DYNAMIC_FTRACE_WITH_ARGS), its regs; the accessor is newer than 6.1.
  */
 #if defined(CONFIG_DYNAMIC_FTRACE_WITH_ARGS) && defined(CONFIG_X86_64)
-#define BD_HAVE_FTRACE 1
 #include <linux/ftrace.h>
 static __always_inline struct pt_regs *bd_ftrace_regs(struct ftrace_regs *fregs)
 {

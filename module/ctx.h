@@ -98,6 +98,14 @@ void bd_walk_copy(struct bd_ctx *c, struct bpf_verifier_state *dst,
 		  struct bpf_verifier_state *src);
 const char *bd_walk_push_unneeded(void);
 void bd_path_end(struct bd_ctx *c, u8 end);
+/* pend.c: the queued branches; the newest, or NULL */
+static inline struct bd_pending *bd_pend_top(struct bd_ctx *c)
+{
+	return c->pend && c->pend->n ? &c->pend->e[c->pend->n - 1] : NULL;
+}
+
+struct bd_pending *bd_pend_push(struct bd_ctx *c);
+void bd_pend_pop(struct bd_ctx *c);
 void bd_pend_abandon(struct bd_ctx *c);
 void bd_hist_lines(struct bd_ctx *c);
 void bd_pend_free(struct bd_ctx *c);

@@ -81,7 +81,11 @@ extern struct bd_hook_rt bd_hook_rt[];
 unsigned long bd_hook_hits(const struct bd_hook_rt *rt);
 bool bd_hook_attached(const struct bd_hook *h);
 bool bd_hook_denied(const char *role);
+/* hook_ftrace.c (or hook_ftrace_none.c): entry hooks through ftrace */
+extern bool bd_use_ftrace;
 const char *bd_entry_hooks_how(void);
+int bd_ftrace_attach(struct bd_hook_rt *rt);
+void bd_ftrace_detach(void);
 
 /* Argument k (the k-th of proto->args) of the hooked call. */
 unsigned long bd_kp_arg(struct kprobe *kp, struct pt_regs *regs, int k);

@@ -5,8 +5,8 @@
  * time the first symbol the running kernel has is taken, its prototype
  * checked against BTF (btf.c), and only then a kprobe or kretprobe
  * registered; a hook with an entry handler only goes through bpf_diag's
- * own ftrace_ops where the kernel allows, a kprobe otherwise.  What
- * happened is kept in bd_hook_rt[] for status.
+ * own ftrace_ops where the kernel allows (hook_ftrace.c), a kprobe
+ * otherwise.  What happened is kept in bd_hook_rt[] for status.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -25,8 +25,8 @@ module_param(deny_hooks, charp, 0444);
 MODULE_PARM_DESC(deny_hooks,
 		 "Comma-separated hook roles to treat as missing (testing what status says then)");
 
-static bool ftrace = true;
-module_param(ftrace, bool, 0444);
+bool bd_use_ftrace = true;
+module_param_named(ftrace, bd_use_ftrace, bool, 0444);
 MODULE_PARM_DESC(ftrace,
 		 "Entry hooks through bpf_diag's own ftrace_ops where the kernel allows (0: kprobes)");
 
@@ -153,109 +153,6 @@ static int hook_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 NOKPROBE_SYMBOL(hook_entry);
 
-#ifdef BD_HAVE_FTRACE
-/*
- * Entry hooks through one ftrace_ops: ftrace calls hook_ftrace() from the
- * function's fentry site with the argument registers saved, where a
- * kprobe there goes through kprobe_ftrace_handler(), its lookup of the
- * kprobe and a full struct pt_regs.  The hooks' functions are told apart
- * by the address ftrace passes (the fentry call: the symbol, or an ENDBR
- * after it).  No FTRACE_OPS_FL_RECURSION: the filter holds only verifier
- * functions, which the handlers never call.  The handlers run with
- * preemption off, as under a kprobe, so bd_capture_stop() waits for them;
- * unregister_ftrace_function() then waits (tasks RCU: the ops is a
- * module's, so dynamic) for any task still in hook_ftrace().
- */
-#define BD_FT_MAX	8
-#define BD_FENTRY_MAX	16
-static void hook_ftrace(unsigned long ip, unsigned long parent_ip,
-			struct ftrace_ops *op, struct ftrace_regs *fregs);
-static struct ftrace_ops bd_fops = { .func = hook_ftrace };
-static bool fops_registered, fops_filtered;
-static struct bd_hook_rt *ft_rt[BD_FT_MAX];
-static unsigned long ft_addr[BD_FT_MAX];
-static int nr_ft;
-
-static void notrace hook_ftrace(unsigned long ip, unsigned long parent_ip,
-				struct ftrace_ops *op, struct ftrace_regs *fregs)
-{
-	struct bd_hook_rt *rt;
-	int i, n;
-
-	preempt_disable_notrace();
-	/* pairs with the smp_store_release() in attach_ftrace() */
-	n = smp_load_acquire(&nr_ft);
-	for (i = 0; i < n; i++)
-		if (ip - ft_addr[i] < BD_FENTRY_MAX)
-			break;
-	if (i < n) {
-		rt = ft_rt[i];
-		this_cpu_inc(*rt->hits);
-		rt->h->pre(&rt->kp, bd_ftrace_regs(fregs));
-	}
-	preempt_enable_notrace();
-}
-
-static int attach_ftrace(struct bd_hook_rt *rt)
-{
-	unsigned long addr = bpf_diag_lookup(rt->sym);
-	int err;
-
-	if (!ftrace || !addr || nr_ft == BD_FT_MAX)
-		return -ENOENT;
-	ft_rt[nr_ft] = rt;
-	ft_addr[nr_ft] = addr;
-	err = ftrace_set_filter_ip(&bd_fops, addr, 0, 0);
-	if (err)
-		return err;
-	fops_filtered = true;
-	if (!fops_registered) {
-		err = register_ftrace_function(&bd_fops);
-		if (err) {
-			ftrace_set_filter_ip(&bd_fops, addr, 1, 0);
-			return err;
-		}
-		fops_registered = true;
-	}
-	/* the entry is complete before hook_ftrace() can see it */
-	smp_store_release(&nr_ft, nr_ft + 1);
-	return 0;
-}
-
-const char *bd_entry_hooks_how(void)
-{
-	if (!ftrace)
-		return "kprobes (ftrace=0)";
-	return nr_ft ? "bpf_diag's own ftrace_ops (a kprobe where ftrace refused one)" :
-		"kprobes (ftrace took none)";
-}
-
-/* After bd_capture_stop(): once this returns no hook_ftrace() runs. */
-static void detach_ftrace(void)
-{
-	if (fops_registered)
-		unregister_ftrace_function(&bd_fops);
-	if (fops_filtered)
-		ftrace_free_filter(&bd_fops);
-	fops_registered = false;
-	fops_filtered = false;
-}
-#else
-const char *bd_entry_hooks_how(void)
-{
-	return "kprobes (this kernel has no DYNAMIC_FTRACE_WITH_ARGS on x86-64)";
-}
-
-static int attach_ftrace(struct bd_hook_rt *rt)
-{
-	return -ENOENT;		/* not tried: status says why in "entry hooks:" */
-}
-
-static void detach_ftrace(void)
-{
-}
-#endif
-
 unsigned long bd_hook_hits(const struct bd_hook_rt *rt)
 {
 	unsigned long n = 0;
@@ -303,7 +200,7 @@ static void attach(struct bd_hook_rt *rt)
 	}
 	rt->kret = h->entry && (!h->pre || !h->ret_needed || *h->ret_needed);
 	if (!rt->kret) {
-		rt->ftrace_err = attach_ftrace(rt);
+		rt->ftrace_err = bd_ftrace_attach(rt);
 		rt->ftrace = !rt->ftrace_err;
 	}
 	if (rt->ftrace) {
@@ -398,7 +295,7 @@ void bpf_diag_hooks_exit(void)
 
 	/* every handler a no-op first: a context is never used stale */
 	bd_capture_stop();
-	detach_ftrace();
+	bd_ftrace_detach();
 	unregister_kind(false);
 	unregister_kind(true);
 	for (i = 0; i < bd_nr_hooks; i++) {

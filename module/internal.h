@@ -240,7 +240,10 @@ void bd_store_clear(void);
 void bd_store_exit(void);
 void bd_env_put(struct bd_env *e);
 struct bd_env *bd_env_next(struct bd_env *cur, u64 seq, bool newest_first);
+/* vec.c: chunked arrays */
+void bd_vec_init(struct bd_vec *v, size_t size);
 const void *bd_vec_at(const struct bd_vec *v, u32 i);
+void *bd_vec_slot(struct bd_env *e, struct bd_vec *v, u32 i);
 const struct bd_event *bd_env_event(const struct bd_env *e, u32 idx);
 u32 bd_env_path_new(struct bd_env *e, const struct bd_path *p);
 struct bd_path *bd_env_path(const struct bd_env *e, u32 id);

@@ -30,75 +30,6 @@ static_assert(BD_VEC_MAX(sizeof(struct bd_hist)) >= BD_CAP_RECORDS);
 static_assert(BD_VEC_MAX(sizeof(struct bd_src)) >= BD_NO_SRC - 1);
 static_assert(sizeof(struct bd_env) <= BD_PAGE_DATA);
 
-/* ---- chunked arrays ---- */
-
-static void vec_init(struct bd_vec *v, size_t size)
-{
-	v->size = size;
-	v->per = BD_PAGE_DATA / size;
-}
-
-static struct bd_page **dir_slots(struct bd_page *d)
-{
-	return (struct bd_page **)d->data;
-}
-
-/* Record @i of @v: below a count loaded with acquire, or the writer's. */
-const void *bd_vec_at(const struct bd_vec *v, u32 i)
-{
-	u32 c = i / v->per;
-	struct bd_page *d, *p;
-
-	if (c < BD_VEC_DIRECT) {
-		p = READ_ONCE(v->direct[c]);
-	} else {
-		c -= BD_VEC_DIRECT;
-		if (c / BD_DIR_SLOTS >= BD_VEC_DIRS)
-			return NULL;
-		d = READ_ONCE(v->dir[c / BD_DIR_SLOTS]);
-		p = d ? READ_ONCE(dir_slots(d)[c % BD_DIR_SLOTS]) : NULL;
-	}
-	return p ? p->data + (i % v->per) * v->size : NULL;
-}
-
-NOKPROBE_SYMBOL(bd_vec_at);
-
-/* Where the writer puts record @i (at most one past those allocated). */
-static void *vec_slot(struct bd_env *e, struct bd_vec *v, u32 i)
-{
-	u32 c = i / v->per, k = c - BD_VEC_DIRECT;
-	struct bd_page *dp, *p;
-
-	if (c < v->pages)
-		return (void *)bd_vec_at(v, i);
-	if (c != v->pages || (c >= BD_VEC_DIRECT && k / BD_DIR_SLOTS >= BD_VEC_DIRS))
-		return NULL;
-	if (c < BD_VEC_DIRECT) {
-		p = bd_page_get(e);
-		if (!p)
-			return NULL;
-		WRITE_ONCE(v->direct[c], p);
-		v->pages++;
-		return p->data + (i % v->per) * v->size;
-	}
-	dp = v->dir[k / BD_DIR_SLOTS];
-	if (!dp) {
-		dp = bd_page_get(e);
-		if (!dp)
-			return NULL;
-		memset(dp->data, 0, sizeof(dp->data));
-		WRITE_ONCE(v->dir[k / BD_DIR_SLOTS], dp);
-	}
-	p = bd_page_get(e);
-	if (!p)
-		return NULL;
-	WRITE_ONCE(dir_slots(dp)[k % BD_DIR_SLOTS], p);
-	v->pages++;
-	return p->data + (i % v->per) * v->size;
-}
-
-NOKPROBE_SYMBOL(vec_slot);
-
 /* ---- env lifetime ---- */
 
 static void put_locked(struct bd_env *e)
@@ -173,10 +104,10 @@ struct bd_env *bd_env_new(struct bpf_prog *prog)
 	e->insns = prog->len;
 	e->start_ns = ktime_get_ns();
 	memset(e->src_hash, 0xff, sizeof(e->src_hash));
-	vec_init(&e->ev, sizeof(struct bd_event));
-	vec_init(&e->src, sizeof(struct bd_src));
-	vec_init(&e->paths, sizeof(struct bd_path));
-	vec_init(&e->hist, sizeof(struct bd_hist));
+	bd_vec_init(&e->ev, sizeof(struct bd_event));
+	bd_vec_init(&e->src, sizeof(struct bd_src));
+	bd_vec_init(&e->paths, sizeof(struct bd_path));
+	bd_vec_init(&e->hist, sizeof(struct bd_hist));
 
 	flags = bd_lock();
 	while (nr_envs >= bd_max_envs) {
@@ -218,7 +149,7 @@ bool bd_env_add(struct bd_env *e, const struct bd_event *ev)
 	u32 n = e->nr_events;
 	struct bd_event *slot;
 
-	slot = n < bd_max_events ? vec_slot(e, &e->ev, n) : NULL;
+	slot = n < bd_max_events ? bd_vec_slot(e, &e->ev, n) : NULL;
 	if (!slot) {
 		e->dropped++;
 		atomic64_inc(&bd_cnt.events_dropped);
@@ -280,7 +211,7 @@ u16 bd_env_src_add(struct bd_env *e, const struct bd_src *src)
 	u32 n = e->nr_src, b = src_bucket(src->linfo);
 	struct bd_src *s;
 
-	s = n < bd_max_lines ? vec_slot(e, &e->src, n) : NULL;
+	s = n < bd_max_lines ? bd_vec_slot(e, &e->src, n) : NULL;
 	if (!s) {
 		e->src_dropped++;
 		return BD_NO_SRC;
@@ -303,7 +234,7 @@ u32 bd_env_path_new(struct bd_env *e, const struct bd_path *p)
 	u32 n = e->nr_paths;
 	struct bd_path *slot;
 
-	slot = n < bd_max_paths ? vec_slot(e, &e->paths, n) : NULL;
+	slot = n < bd_max_paths ? bd_vec_slot(e, &e->paths, n) : NULL;
 	if (!slot) {
 		e->paths_dropped++;
 		return BD_NO_PATH;
@@ -331,7 +262,7 @@ void bd_hist_add(struct bd_env *e, const struct bd_hist *h)
 {
 	struct bd_hist *slot;
 
-	slot = e->h_len < bd_max_history ? vec_slot(e, &e->hist, e->h_len) : NULL;
+	slot = e->h_len < bd_max_history ? bd_vec_slot(e, &e->hist, e->h_len) : NULL;
 	if (!slot) {
 		e->h_lost++;
 		return;

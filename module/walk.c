@@ -20,81 +20,6 @@ u16 bd_depth(struct bd_ctx *c)
 
 NOKPROBE_SYMBOL(bd_depth);
 
-static struct bd_pending *pend_top(struct bd_ctx *c)
-{
-	return c->pend && c->pend->n ? &c->pend->e[c->pend->n - 1] : NULL;
-}
-
-NOKPROBE_SYMBOL(pend_top);
-
-static struct bd_pending *pend_push(struct bd_ctx *c)
-{
-	struct bd_pend_chunk *ch = c->pend;
-
-	if (!ch || ch->n == BD_PEND_CHUNK) {
-		ch = c->spare;
-		if (ch)
-			c->spare = NULL;
-		else
-			ch = (struct bd_pend_chunk *)bd_page_get(NULL);
-		if (!ch)
-			return NULL;
-		ch->prev = c->pend;
-		ch->n = 0;
-		c->pend = ch;
-	}
-	return &ch->e[ch->n++];
-}
-
-NOKPROBE_SYMBOL(pend_push);
-
-static void pend_pop(struct bd_ctx *c)
-{
-	struct bd_pend_chunk *ch = c->pend;
-
-	if (!ch || !ch->n || --ch->n || !ch->prev)
-		return;
-	c->pend = ch->prev;
-	if (c->spare)
-		bd_page_put((struct bd_page *)c->spare);
-	c->spare = ch;
-}
-
-NOKPROBE_SYMBOL(pend_pop);
-
-/* Queued branches that never ran; the stack is emptied. */
-void bd_pend_abandon(struct bd_ctx *c)
-{
-	struct bd_pending *t;
-	struct bd_path *p;
-
-	while ((t = pend_top(c))) {
-		p = c->rec ? bd_env_path(c->rec, t->path) : NULL;
-		if (p)
-			WRITE_ONCE(p->end, BPF_DIAG_END_UNEXPLORED);
-		pend_pop(c);
-	}
-}
-
-NOKPROBE_SYMBOL(bd_pend_abandon);
-
-void bd_pend_free(struct bd_ctx *c)
-{
-	struct bd_pend_chunk *ch = c->pend, *prev;
-
-	while (ch) {
-		prev = ch->prev;
-		bd_page_put((struct bd_page *)ch);
-		ch = prev;
-	}
-	if (c->spare)
-		bd_page_put((struct bd_page *)c->spare);
-	c->pend = NULL;
-	c->spare = NULL;
-}
-
-NOKPROBE_SYMBOL(bd_pend_free);
-
 /*
  * The source line of a fork or resume among the first BD_HIST_LATE
  * entries of the history is looked up when the walk ends (bd_hist_lines):
@@ -216,9 +141,9 @@ void bd_path_push(struct bd_ctx *c, struct bpf_verifier_state *st, s32 insn,
 
 	if (!c->rec)
 		return;
-	spec_settle(c, pend_top(c));
+	spec_settle(c, bd_pend_top(c));
 	p.fork_ev = c->rec->nr_events;
-	t = pend_push(c);
+	t = bd_pend_push(c);
 	if (!t) {
 		c->rec->paths_broken = true;
 		return;
@@ -289,7 +214,7 @@ NOKPROBE_SYMBOL(path_async);
 /* The verifier pops @st into its current state: the current path ended. */
 void bd_path_pop(struct bd_ctx *c, struct bpf_verifier_state *st)
 {
-	struct bd_pending *t = pend_top(c);
+	struct bd_pending *t = bd_pend_top(c);
 	struct bd_path *p;
 	int i;
 
@@ -312,7 +237,7 @@ void bd_path_pop(struct bd_ctx *c, struct bpf_verifier_state *st)
 	for (i = 0; i < t->n_early; i++)
 		hist(c, BD_H_EVENT, t->early[i], 0, 0, 0);
 	c->rec->h_lost += t->early_lost;
-	pend_pop(c);
+	bd_pend_pop(c);
 }
 
 NOKPROBE_SYMBOL(bd_path_pop);
@@ -366,7 +291,7 @@ NOKPROBE_SYMBOL(bd_walk_copy);
  */
 void bd_add_event(struct bd_ctx *c, struct bd_event *ev, struct bpf_verifier_state *st)
 {
-	struct bd_pending *t = pend_top(c);
+	struct bd_pending *t = bd_pend_top(c);
 	u32 idx = c->rec->nr_events;
 	bool added;
 

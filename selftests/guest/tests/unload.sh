@@ -54,24 +54,35 @@ t_after_cycles() {
 		{ cat $T/out; fail_msg "records wrong after the cycles"; }
 }
 
-# Every kprobe bpf_diag registered is gone after rmmod.
+# Every kprobe and ftrace hook bpf_diag registered is gone after rmmod.
 t_no_probe_left() {
-	local kl=/sys/kernel/debug/kprobes/list
+	local kl=/sys/kernel/debug/kprobes/list ef=/sys/kernel/debug/tracing/enabled_functions n s
 	[ -r $kl ] || { fail_msg "no $kl"; return; }
 	rmmod bpf_diag 2>/dev/null
 	{ sort $kl; echo "@@ no such probe @@"; } >$T/kp.before
 	insmod $KO || return 1
-	n=$(grep -c "^hook .*: attached" $D/status)
+	n=$(grep -c "^hook .*: attached k[a-z]*probe " $D/status)
 	[ "$(grep -cvxF -f $T/kp.before $kl)" -ge "$n" ] ||
 		fail_msg "kprobes/list does not show the $n hooks"
+	sed -n 's/^hook [a-z_]*: attached ftrace \([^ ]*\) .*/\1/p' $D/status >$T/ft
+	echo "# $n kprobes, $(grep -c . $T/ft) ftrace hooks"
+	if [ -s $T/ft ]; then
+		[ -r $ef ] || { fail_msg "no $ef"; return; }
+		while read -r s; do
+			grep -q "^$s " $ef || fail_msg "$s not in enabled_functions"
+		done <$T/ft
+	fi
 	rmmod bpf_diag || return 1
 	{ sort $kl; echo "@@ no such probe @@"; } >$T/kp.after
 	cmp -s $T/kp.before $T/kp.after || { diff $T/kp.before $T/kp.after; fail_msg "kprobes left after rmmod"; }
+	while read -r s; do
+		! grep -q "^$s " $ef || fail_msg "$s still in enabled_functions after rmmod"
+	done <$T/ft
 	insmod $KO
 }
 
 group_unload() {
 	check "unload: $UNLOAD_CYCLES insmod/rmmod cycles while every vCPU verifies" t_unload_cycles
 	check "unload: recording is exact after the cycles" t_after_cycles
-	check "unload: rmmod leaves no kprobe registered" t_no_probe_left
+	check "unload: rmmod leaves no kprobe or ftrace hook registered" t_no_probe_left
 }
