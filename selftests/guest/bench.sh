@@ -67,16 +67,20 @@ pick() { # KEY: the 3 envs with the most KEY=, as "OBJ PROG"
 }
 { pick events; pick paths; echo "$BIG big_full"; } | awk '!seen[$0]++' >$R/heavy
 say "heavy set: $(awk '{ sub(".*/", "", $1); printf "%s:%s ", $1, $2 }' $R/heavy)"
-# the bpftrace script: every attached hook's function, as bpf_diag probes it
+# the bpftrace script: every hooked function, a kprobe and, where its
+# result is what is recorded, a kretprobe: where bpf_diag has one, and for
+# the two results bpf_diag reads later instead (the acquired slot, at the
+# next hook; the queued state, in the pop hook), the obvious way
 if command -v bpftrace >/dev/null; then
 	{
 		echo 'config = { max_map_keys = 4000000 }'
 		echo 'kprobe:bpf_check { @seq[tid] = 0; }'
 		{
 			sed -n 's/^hook [a-z_]*: attached \([a-z]*\) \([^ ]*\) hits=.*/\1 \2/p' $D/status
-			# the obvious way to record a push, where bpf_diag sees it in the pop hook
+			sed -n 's/^hook acquire: attached [a-z]* \([^ ]*\) hits=.*/kretprobe \1/p' $D/status
 			grep -q '^hook push: not needed' $D/status && echo kretprobe push_stack
-		} | sort -u | while read -r kind sym; do
+		} | awk '{ if ($1 == "kretprobe" || !($2 in k)) k[$2] = $1 } END { for (s in k) print k[s], s }' |
+		sort | while read -r kind sym; do
 				echo "kprobe:$sym { @ev[tid, @seq[tid]] = (nsecs, \"$sym\", arg0); @seq[tid]++; }"
 				[ $kind != kretprobe ] ||
 					echo "kretprobe:$sym { @ev[tid, @seq[tid]] = (nsecs, \"$sym\", retval); @seq[tid]++; }"
