@@ -57,10 +57,6 @@ struct bd_ctx {
 	int nr_leaks;
 	u32 leak_id[BD_MAX_LEAKS];
 	s32 leak_insn[BD_MAX_LEAKS];
-	/* a release whose result comes at return (layouts that return one) */
-	u32 rel_id;
-	u8 rel_kind, rel_how;
-	struct bpf_verifier_state *rel_state;
 	/* the walk: current path, queued branches, pops so far */
 	u32 cur_path;
 	bool exit_seen;			/* the current path reached the main exit */

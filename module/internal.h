@@ -31,12 +31,12 @@ struct bd_page {
 };
 
 /*
- * A chunked array of fixed-size records, indexed in O(1): its first
- * BD_VEC_DIRECT record pages straight from the vec (most envs need no
- * more), then up to BD_VEC_DIRS directory pages of BD_DIR_SLOTS record
- * pages each.  The writer publishes each page before the count that
- * covers it, so readers that loaded the count with acquire semantics see
- * every record below it.
+ * A chunked array of fixed-size records, indexed in O(1): its first few
+ * records in the env's own page (most envs need no more), then
+ * BD_VEC_DIRECT record pages straight from the vec, then up to
+ * BD_VEC_DIRS directory pages of BD_DIR_SLOTS record pages each.  The
+ * writer publishes each page before the count that covers it, so readers
+ * that loaded the count with acquire semantics see every record below it.
  */
 #define BD_DIR_SLOTS	(BD_PAGE_DATA / sizeof(void *))
 #define BD_VEC_DIRECT	4
@@ -44,7 +44,9 @@ struct bd_page {
 struct bd_vec {
 	u16 size;			/* bytes per record */
 	u16 per;			/* records per page */
+	u16 n_inl;			/* records in the env's own page, first */
 	u32 pages;			/* record pages allocated (writer only) */
+	void *inl;			/* where those are */
 	struct bd_page *direct[BD_VEC_DIRECT];
 	struct bd_page *dir[BD_VEC_DIRS];
 };
@@ -241,7 +243,7 @@ void bd_store_exit(void);
 void bd_env_put(struct bd_env *e);
 struct bd_env *bd_env_next(struct bd_env *cur, u64 seq, bool newest_first);
 /* vec.c: chunked arrays */
-void bd_vec_init(struct bd_vec *v, size_t size);
+void bd_vec_init(struct bd_vec *v, size_t size, void *inl, u16 n_inl);
 const void *bd_vec_at(const struct bd_vec *v, u32 i);
 void *bd_vec_slot(struct bd_env *e, struct bd_vec *v, u32 i);
 const struct bd_event *bd_env_event(const struct bd_env *e, u32 idx);

@@ -23,8 +23,8 @@ extern const char * const bd_layout_name;
 extern const bool bd_layout_parent_ids;
 /* acquires return a refs[] slot read at a later hook (bd_layout_sync) */
 extern const bool bd_layout_deferred_acquire;
-/* the acquire and release hooks need the function's return (else entry only) */
-extern const bool bd_layout_acquire_returns, bd_layout_release_returns;
+/* the acquire hook needs the function's return (else entry only) */
+extern const bool bd_layout_acquire_returns;
 extern const struct bd_proto bd_acquire_proto, bd_release_proto, bd_leak_proto;
 
 /* Read an acquire still pending before the state can change. */
@@ -33,9 +33,8 @@ void bd_layout_sync(struct bd_ctx *c);
 void bd_layout_acquire(struct bd_ctx *c);
 /* acquire_reference_state(env, @insn) returned @ret. */
 void bd_layout_acquired(struct bd_ctx *c, s32 insn, unsigned long ret);
-/* release_reference_state(@state, @arg) called: true if its return matters */
-bool bd_layout_release(struct bd_ctx *c, void *state, u32 arg);
-void bd_layout_release_ret(struct bd_ctx *c, long ret);
+/* release_reference_state(@state, @arg) called: what it will release */
+void bd_layout_release(struct bd_ctx *c, void *state, u32 arg);
 /* Does the current state hold the owned reference @id? */
 bool bd_layout_ref_held(struct bpf_verifier_env *env, u32 id);
 /* The reference a NULL branch of @reg's check drops in @vs, or 0. */

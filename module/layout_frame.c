@@ -3,7 +3,9 @@
  * bpf_diag layout: refs[] per frame in struct bpf_func_state (6.1 to
  * 6.13).  All references are owned pointers (no locks or IRQ states, no
  * parent_id).  acquire_reference_state(env, insn_idx) returns the new id;
- * release_reference_state(state, ptr_id) returns 0 when it released one.
+ * release_reference_state(state, ptr_id) releases the id if the frame
+ * holds it (and may release it: a callback cannot release its caller's),
+ * which its entry tells.
  * check_reference_leak(env[, exception_exit]) reports what the current
  * frame still holds (exception_exit arrived with bpf_throw, 6.7).
  */
@@ -15,7 +17,6 @@
 const char * const bd_layout_name =
 	"refs per frame in bpf_func_state (no parent_id, no lock/IRQ entries)";
 const bool bd_layout_deferred_acquire;
-const bool bd_layout_release_returns = true;
 const bool bd_layout_acquire_returns = true;
 const bool bd_layout_parent_ids;
 
@@ -27,7 +28,7 @@ const struct bd_proto bd_acquire_proto = {
 
 static const char * const release_syms[] = { "release_reference_state", NULL };
 const struct bd_proto bd_release_proto = {
-	.syms = release_syms, .ret = "int",
+	.syms = release_syms,
 	.args = { { "state", "*bpf_func_state" }, { "ptr_id", "int" } },
 };
 
@@ -82,27 +83,33 @@ static bool kptr_xchg_rcu(struct bpf_verifier_env *env)
 
 NOKPROBE_SYMBOL(kptr_xchg_rcu);
 
-/* release_reference_state(func_state, id): the result comes at return. */
-bool bd_layout_release(struct bd_ctx *c, void *state, u32 id)
+/* Does release_reference_state(@st, @id) release it?  Its own checks, in order. */
+static bool frame_releases(struct bpf_func_state *st, u32 id)
 {
-	c->rel_id = id;
-	bd_classify(c, id, &c->rel_kind, &c->rel_how);
-	if (c->rel_how == BPF_DIAG_PATH_RCU && !kptr_xchg_rcu(c->env))
-		c->rel_how = BPF_DIAG_PATH_RELEASE_CALL;
-	c->rel_state = c->rel_kind == BPF_DIAG_NULL_DROP ? c->null_state : NULL;
-	return true;
+	int i;
+
+	for (i = 0; i < st->acquired_refs; i++)
+		if (st->refs[i].id == id)
+			return !st->in_callback_fn || st->refs[i].callback_ref == st->frameno;
+	return false;
+}
+
+NOKPROBE_SYMBOL(frame_releases);
+
+/* release_reference_state(func_state, id) is called. */
+void bd_layout_release(struct bd_ctx *c, void *state, u32 id)
+{
+	u8 kind, how;
+
+	bd_classify(c, id, &kind, &how);
+	if (how == BPF_DIAG_PATH_RCU && !kptr_xchg_rcu(c->env))
+		how = BPF_DIAG_PATH_RELEASE_CALL;
+	if (frame_releases(state, id))
+		bd_emit_in(c, kind == BPF_DIAG_NULL_DROP ? c->null_state : NULL, kind,
+			   c->env->insn_idx, id, 0, how);
 }
 
 NOKPROBE_SYMBOL(bd_layout_release);
-
-void bd_layout_release_ret(struct bd_ctx *c, long ret)
-{
-	if ((int)ret == 0)
-		bd_emit_in(c, c->rel_state, c->rel_kind, c->env->insn_idx, c->rel_id, 0,
-			   c->rel_how);
-}
-
-NOKPROBE_SYMBOL(bd_layout_release_ret);
 
 bool bd_layout_ref_held(struct bpf_verifier_env *env, u32 id)
 {

@@ -25,7 +25,6 @@
 
 const char * const bd_layout_name = "refs in bpf_verifier_state (typed, with parent_id)";
 const bool bd_layout_deferred_acquire = true;
-const bool bd_layout_release_returns;	/* false: the slot is read at entry */
 const bool bd_layout_acquire_returns;	/* false: the slot is read later */
 const bool bd_layout_parent_ids = true;
 
@@ -119,32 +118,25 @@ void bd_layout_acquired(struct bd_ctx *c, s32 insn, unsigned long ret)
 NOKPROBE_SYMBOL(bd_layout_acquired);
 
 /* release_reference_state(state, idx): refs[idx] is about to go. */
-bool bd_layout_release(struct bd_ctx *c, void *state, u32 idx)
+void bd_layout_release(struct bd_ctx *c, void *state, u32 idx)
 {
 	struct bpf_verifier_state *st = state;
 	struct bpf_reference_state *r;
 	u8 kind, how;
 
 	if (idx >= st->acquired_refs)
-		return false;
+		return;
 	r = &st->refs[idx];
 	if (r->type != REF_TYPE_PTR) {
 		atomic64_inc(&bd_cnt.lock_irq);
 		bd_emit(c, BPF_DIAG_UNLOCK, c->env->insn_idx, r->id, 0, lock_type(r->type));
-		return false;
+		return;
 	}
 	bd_classify(c, r->id, &kind, &how);
 	bd_emit_in(c, st, kind, c->env->insn_idx, r->id, 0, how);
-	return false;
 }
 
 NOKPROBE_SYMBOL(bd_layout_release);
-
-void bd_layout_release_ret(struct bd_ctx *c, long ret)
-{
-}
-
-NOKPROBE_SYMBOL(bd_layout_release_ret);
 
 bool bd_layout_ref_held(struct bpf_verifier_env *env, u32 id)
 {

@@ -28,7 +28,20 @@ static_assert(BD_VEC_MAX(sizeof(struct bd_event)) >= BD_CAP_RECORDS);
 static_assert(BD_VEC_MAX(sizeof(struct bd_path)) >= BD_CAP_RECORDS);
 static_assert(BD_VEC_MAX(sizeof(struct bd_hist)) >= BD_CAP_RECORDS);
 static_assert(BD_VEC_MAX(sizeof(struct bd_src)) >= BD_NO_SRC - 1);
-static_assert(sizeof(struct bd_env) <= BD_PAGE_DATA);
+
+/*
+ * The env's own page: the record, then the first records of each array.
+ * Most envs need no other page (the corpus's median: 3 events, 2 paths).
+ */
+struct bd_env_page {
+	struct bd_env e;
+	struct bd_event ev[12];
+	struct bd_path paths[10];
+	struct bd_hist hist[16];
+	struct bd_src src[5];
+};
+
+static_assert(sizeof(struct bd_env_page) <= BD_PAGE_DATA);
 
 /* ---- env lifetime ---- */
 
@@ -87,12 +100,14 @@ void bd_env_put(struct bd_env *e)
 struct bd_env *bd_env_new(struct bpf_prog *prog)
 {
 	struct bd_page *pg = bd_page_get(NULL);
+	struct bd_env_page *ep;
 	unsigned long flags;
 	struct bd_env *e;
 
 	if (!pg)
 		goto drop;
-	e = (struct bd_env *)pg->data;
+	ep = (struct bd_env_page *)pg->data;
+	e = &ep->e;
 	memset(e, 0, sizeof(*e));
 	e->pg_head = pg;
 	e->pg_tail = pg;
@@ -104,10 +119,10 @@ struct bd_env *bd_env_new(struct bpf_prog *prog)
 	e->insns = prog->len;
 	e->start_ns = ktime_get_ns();
 	memset(e->src_hash, 0xff, sizeof(e->src_hash));
-	bd_vec_init(&e->ev, sizeof(struct bd_event));
-	bd_vec_init(&e->src, sizeof(struct bd_src));
-	bd_vec_init(&e->paths, sizeof(struct bd_path));
-	bd_vec_init(&e->hist, sizeof(struct bd_hist));
+	bd_vec_init(&e->ev, sizeof(struct bd_event), ep->ev, ARRAY_SIZE(ep->ev));
+	bd_vec_init(&e->src, sizeof(struct bd_src), ep->src, ARRAY_SIZE(ep->src));
+	bd_vec_init(&e->paths, sizeof(struct bd_path), ep->paths, ARRAY_SIZE(ep->paths));
+	bd_vec_init(&e->hist, sizeof(struct bd_hist), ep->hist, ARRAY_SIZE(ep->hist));
 
 	flags = bd_lock();
 	while (nr_envs >= bd_max_envs) {

@@ -10,10 +10,12 @@
 #include <linux/kprobes.h>
 #include "internal.h"
 
-void bd_vec_init(struct bd_vec *v, size_t size)
+void bd_vec_init(struct bd_vec *v, size_t size, void *inl, u16 n_inl)
 {
 	v->size = size;
 	v->per = BD_PAGE_DATA / size;
+	v->inl = inl;
+	v->n_inl = n_inl;
 }
 
 static struct bd_page **dir_slots(struct bd_page *d)
@@ -21,8 +23,8 @@ static struct bd_page **dir_slots(struct bd_page *d)
 	return (struct bd_page **)d->data;
 }
 
-/* Record @i of @v: below a count loaded with acquire, or the writer's. */
-const void *bd_vec_at(const struct bd_vec *v, u32 i)
+/* Record @i of the record pages (past the env page's own records). */
+static void *page_rec(const struct bd_vec *v, u32 i)
 {
 	u32 c = i / v->per;
 	struct bd_page *d, *p;
@@ -39,16 +41,31 @@ const void *bd_vec_at(const struct bd_vec *v, u32 i)
 	return p ? p->data + (i % v->per) * v->size : NULL;
 }
 
+NOKPROBE_SYMBOL(page_rec);
+
+/* Record @i of @v: below a count loaded with acquire, or the writer's. */
+const void *bd_vec_at(const struct bd_vec *v, u32 i)
+{
+	if (i < v->n_inl)
+		return v->inl + i * v->size;
+	return page_rec(v, i - v->n_inl);
+}
+
 NOKPROBE_SYMBOL(bd_vec_at);
 
 /* Where the writer puts record @i (at most one past those allocated). */
 void *bd_vec_slot(struct bd_env *e, struct bd_vec *v, u32 i)
 {
-	u32 c = i / v->per, k = c - BD_VEC_DIRECT;
+	u32 c, k;
 	struct bd_page *dp, *p;
 
+	if (i < v->n_inl)
+		return v->inl + i * v->size;
+	i -= v->n_inl;
+	c = i / v->per;
+	k = c - BD_VEC_DIRECT;
 	if (c < v->pages)
-		return (void *)bd_vec_at(v, i);
+		return page_rec(v, i);
 	if (c != v->pages || (c >= BD_VEC_DIRECT && k / BD_DIR_SLOTS >= BD_VEC_DIRS))
 		return NULL;
 	if (c < BD_VEC_DIRECT) {
