@@ -10,14 +10,10 @@
 #include "ctx.h"
 #include "hook.h"
 
+/* @src into @dst, cut to "...": strscpy() says when it cut */
 static void copy_str(char *dst, const char *src, size_t len)
 {
-	size_t n;
-
-	if (!src)
-		src = "";
-	n = strscpy(dst, src, len) < 0 ? len - 1 : strlen(dst);
-	if (n == len - 1 && strlen(src) >= len && len > 4)
+	if (strscpy(dst, src ? src : "", len) < 0 && len > 4)
 		strscpy(dst + len - 4, "...", 4);
 }
 

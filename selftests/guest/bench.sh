@@ -1,12 +1,17 @@
 #!/bin/sh
 # Guest side of scripts/bench: what bpf_diag adds to the verifier, measured
 # side by side in one boot with what a user would run instead.
-#   bench.sh [ROUNDS [CONFIGS]]   (default 2; round 1 warms up and is not
+#   bench.sh [ROUNDS [CONFIGS]]   (default 4; round 1 warms up and is not
 #                                  counted; CONFIGS: only these, no reader cost)
 # Under QEMU's icount (scripts/bench's default, one vCPU) a guest
 # nanosecond is one executed instruction, so the numbers are instruction
 # counts.  What is counted is each program's BPF_PROG_LOAD syscall
 # (bpf-diag-load -t): the verifier and the kernel around it, not libbpf.
+# A set's figure is the sum over its objects of each object's median over
+# the counted rounds: a load that the kernel's own background work (a
+# worker, a compaction) happened to land in moves one round, not the
+# median.  The guest is made quiet first (no transparent huge pages, no
+# proactive compaction).
 #
 # Sets of loads, each program alone:
 #   corpus  every program of every corpus object
@@ -16,6 +21,7 @@
 # Configurations, in turn in every round:
 #   off        the verifier alone, log level 0
 #   all        bpf_diag loaded, every hook
+#   idle       the same, recording disabled (control): the hooks' own cost
 #   kprobes    the same with ftrace=0: entry hooks as kprobes, not ftrace
 #   no_ROLE    bpf_diag with one hook role denied (deny_hooks=ROLE)
 #   log2       no module, the verifier's log at level 2 (bpftool prog load -d)
@@ -25,7 +31,7 @@
 # Then the memory bpf_diag holds per record and per env, and the cost of
 # reading report, report.json and events for envs of 1k, 10k and 100k
 # events.  A benchmark, not a test: nothing here passes or fails.
-ROUNDS=${1:-2}
+ROUNDS=${1:-4}
 ONLY=${2:-}
 D=/sys/kernel/debug/bpf_diag
 ST=/opt/bpf_diag
@@ -46,7 +52,11 @@ load_ns() { bpf-diag-load -q -t "$@" | sed -n 's/^load_ns=\([0-9]*\).*/\1/p'; }
 ROLES=
 BT=no
 
-# ---- set-up: the hooks of this kernel, the heavy set, the bpftrace script
+# ---- set-up: a quiet guest, the hooks of this kernel, the heavy set, the bpftrace script
+for f in /sys/kernel/mm/transparent_hugepage/enabled /sys/kernel/mm/transparent_hugepage/defrag; do
+	[ ! -w $f ] || echo never >$f
+done
+[ ! -w /proc/sys/vm/compaction_proactiveness ] || echo 0 >/proc/sys/vm/compaction_proactiveness
 diag_on || exit 2
 grep '^hook ' $D/status | sed 's/ -- .*//' | sed 's/^/# /'
 for r in $(sed -n 's/^hook \([a-z_]*\): attached .*/\1/p' $D/status); do
@@ -95,20 +105,22 @@ fi
 rmmod bpf_diag
 
 # ---- the configurations
-measure() { # SET LEVEL: instructions over the set's loads
+measure() { # SET LEVEL: "OBJ[:PROG] instructions" per object, then the total
 	local o p n t=0
 	if [ $1 = corpus ]; then
 		for o in $PROGS/*.bpf.o; do
 			n=$(load_ns -l $2 $o)
+			echo "${o##*/} ${n:-0}"
 			t=$((t + ${n:-0}))
 		done
 	else
 		while read -r o p; do
 			n=$(load_ns -l $2 -p $p $o)
+			echo "${o##*/}:$p ${n:-0}"
 			t=$((t + ${n:-0}))
 		done <$R/heavy
 	fi
-	echo $t
+	echo "total $t"
 }
 hits() { # CONFIG: every hook's hits of the last measurement
 	sed -n 's/^hook \([a-z_]*\): attached [a-z]* [^ ]* hits=\([0-9]*\).*/\1 \2/p' $D/status >$R/hits.$1
@@ -117,13 +129,14 @@ config() { # ROUND NAME
 	local r=$1 name=$2 s lvl=0 pid n sets="corpus heavy"
 	# a role's share is measured on the corpus (the heavy set's loads are
 	# the long ones, and its hits are the corpus's kinds of hits)
-	case $name in no_*|kprobes) sets=corpus ;; esac
+	case $name in no_*|kprobes|idle) sets=corpus ;; esac
 	for s in $sets; do
 		rmmod bpf_diag 2>/dev/null
 		case $name in
 		off) ;;
 		log2) lvl=2 ;;
 		all) diag_on ;;
+		idle) diag_on && echo disable >$D/control ;;
 		kprobes) diag_on ftrace=0 ;;
 		no_*) diag_on deny_hooks=${name#no_} ;;
 		bpftrace)
@@ -135,14 +148,16 @@ config() { # ROUND NAME
 			sleep 2
 			;;
 		esac
-		n=$(measure $s $lvl)
+		measure $s $lvl >$R/m
+		n=$(sed -n 's/^total //p' $R/m)
 		echo "$n" >>$R/$s.$name
+		sed "/^total /d; s/^/$r /" $R/m >>$R/$s.$name.objs
 		say "round $r $s $name $n"
 		[ $r != $ROUNDS ] || [ "$name" != all ] || hits $s
 		[ $name != bpftrace ] || { kill -INT $pid; wait $pid; }
 	done
 }
-CONFIGS="off all kprobes $(for r in $ROLES; do printf "no_%s " $r; done)log2"
+CONFIGS="off all idle kprobes $(for r in $ROLES; do printf "no_%s " $r; done)log2"
 [ $BT = no ] || CONFIGS="$CONFIGS bpftrace"
 [ -z "$ONLY" ] || CONFIGS=$ONLY
 for r in $(seq $ROUNDS); do
@@ -151,13 +166,18 @@ for r in $(seq $ROUNDS); do
 done
 rmmod bpf_diag 2>/dev/null
 
-# counted rounds (2..N): their mean, and how far apart they are
-stat() { # FILE: "mean spread%"
+# counted rounds (2..N): the sum of each object's median, and how far
+# apart the rounds' totals are
+stat() { # SET.CONFIG: "instructions spread%"
+	awk '$1 > 1 { v[$2] = v[$2] " " $3 }
+		END { for (o in v) { n = split(substr(v[o], 2), a, " ")
+			  for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+			  s += n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+		      printf "%.0f", s }' $1.objs
 	tail -n +2 $1 | awk '{ s += $1; if (!n++ || $1 < lo) lo = $1; if ($1 > hi) hi = $1 }
-		END { if (!n) { print "- -"; exit }
-		      if (n < 2) printf "%.0f -", s; else printf "%.0f %.4f", s / n, (hi - lo) * 100 / (s / n) }'
+		END { if (n < 2) print " -"; else printf " %.4f\n", (hi - lo) * 100 / (s / n) }'
 }
-echo "kernel $(uname -r): instructions per load of the set, rounds 2-$ROUNDS (round 1 warms up)"
+echo "kernel $(uname -r): instructions per load of the set: the sum of each object's median over rounds 2-$ROUNDS (round 1 warms up); spread: of the rounds' totals"
 for s in corpus heavy; do
 	set -- $(stat $R/$s.off)
 	off=$1
