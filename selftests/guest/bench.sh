@@ -173,7 +173,7 @@ stat() { # SET.CONFIG: "instructions spread%"
 		END { for (o in v) { n = split(substr(v[o], 2), a, " ")
 			  for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
 			  s += n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
-		      printf "%.0f", s }' $1.objs
+		      if (length(v)) printf "%.0f", s; else printf "-" }' $1.objs
 	tail -n +2 $1 | awk '{ s += $1; if (!n++ || $1 < lo) lo = $1; if ($1 > hi) hi = $1 }
 		END { if (n < 2) print " -"; else printf " %.4f\n", (hi - lo) * 100 / (s / n) }'
 }
