@@ -42,16 +42,32 @@ deb: build/deb/.stamp
 build/%/bpf_diag.ko: build/deb/.stamp scripts/build-module $$(wildcard $(CACHE)/kernels/$$*/resolved)
 	scripts/build-module $*
 
-build/selftests/.stamp: $(ST_SRCS) $(CACHE)/kernels/7.2/.done $(CACHE)/kselftests/.done
+build/selftests/include/vmlinux.h: $(CACHE)/kernels/7.2/.done
 	mkdir -p build/selftests/include
-	cp $(CACHE)/kernels/7.2/vmlinux.h build/selftests/include/vmlinux.h
-	scripts/inroot sid make -s -C selftests O=/src/build/selftests
+	cp $(CACHE)/kernels/7.2/vmlinux.h $@
+
+build/selftests/.stamp: $(ST_SRCS) build/selftests/include/vmlinux.h
+	scripts/inroot sid make -s -C selftests O=/src/build/selftests corpus
+	touch $@
+
+build/selftests/.kst-stamp: $(ST_SRCS) build/selftests/include/vmlinux.h $(CACHE)/kselftests/.done
+	scripts/inroot sid make -s -C selftests O=/src/build/selftests kselftests
 	touch $@
 
 build/guest/base.cpio: build/selftests/.stamp $(GUEST_SRCS)
 	scripts/mkguest
 
-guest: $(foreach k,$(KERNELS),build/$(k)/bpf_diag.ko) build/guest/base.cpio
+build/guest/kselftests.cpio: build/selftests/.kst-stamp scripts/mkguest
+	scripts/mkguest --kselftests
+
+# Modules built against altered headers (layouts group): 7.2 and 6.12
+build/%/variants/.stamp: build/%/bpf_diag.ko scripts/build-variants
+	scripts/build-variants $*
+	touch $@
+
+VARIANT_KERNELS := $(filter 7.2 6.12,$(KERNELS))
+guest: $(foreach k,$(KERNELS),build/$(k)/bpf_diag.ko) build/guest/base.cpio \
+	build/guest/kselftests.cpio $(foreach k,$(VARIANT_KERNELS),build/$(k)/variants/.stamp)
 
 # The overhead benchmark: 7.2 and 6.12 unless KERNELS is given.
 bench:

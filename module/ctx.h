@@ -17,6 +17,43 @@
 #include <linux/bpf_verifier.h>
 #include <linux/kprobes.h>
 #include "internal.h"
+#include "fields.h"
+
+/* The verifier's env and states, read where the running kernel has them */
+static inline struct bpf_verifier_state *bd_cur_state(struct bpf_verifier_env *env)
+{
+	return BD_RD(env, bpf_verifier_env, cur_state);
+}
+
+static inline s32 bd_insn_idx(struct bpf_verifier_env *env)
+{
+	return BD_RD(env, bpf_verifier_env, insn_idx);
+}
+
+static inline struct bpf_prog *bd_prog(struct bpf_verifier_env *env)
+{
+	return BD_RD(env, bpf_verifier_env, prog);
+}
+
+/* frame[@i] of @st (i <= curframe < MAX_CALL_FRAMES, as the verifier keeps it) */
+static inline struct bpf_func_state *bd_frame(struct bpf_verifier_state *st, u32 i)
+{
+	return ((struct bpf_func_state **)BD_AT(st, bpf_verifier_state, frame))[i];
+}
+
+/* cur_func(env) */
+static inline struct bpf_func_state *bd_cur_func(struct bpf_verifier_env *env)
+{
+	struct bpf_verifier_state *st = bd_cur_state(env);
+
+	return bd_frame(st, BD_RD(st, bpf_verifier_state, curframe));
+}
+
+/* &@fs->regs[@regno] */
+static inline struct bpf_reg_state *bd_reg(struct bpf_func_state *fs, u32 regno)
+{
+	return BD_ELEM(BD_AT(fs, bpf_func_state, regs), bpf_reg_state, regno);
+}
 
 #define BD_MAX_LEAKS	32	/* leaked refs noted per leak check */
 #define BD_SRC_CACHE	16	/* insns whose source line slot is remembered */
@@ -110,7 +147,7 @@ void bd_emit_in(struct bd_ctx *c, struct bpf_verifier_state *st, u8 kind, s32 in
 		u32 id, u32 aux, u8 how);
 void bd_emit(struct bd_ctx *c, u8 kind, s32 insn, u32 id, u32 aux, u8 how);
 u16 bd_depth(struct bd_ctx *c);
-void bd_walk_init(const struct btf *btf);
+void bd_walk_init(void);
 bool bd_async_walks(void);
 
 /* insn.c: the instruction being verified */
@@ -121,11 +158,12 @@ void bd_classify(struct bd_ctx *c, u32 id, u8 *kind, u8 *how);
 void bd_note_exit(struct bd_ctx *c, bool exception_exit);
 void bd_note_leak(struct bd_ctx *c, u32 id, s32 insn);
 void bd_emit_leaks(struct bd_ctx *c, u8 site);
-void bd_insn_init(const struct btf *btf);
+void bd_insn_init(void);
 int bd_insert_kfuncs_known(void);
 
 /* srcline.c: the program's own file:line for an instruction */
 u16 bd_src_of(struct bd_ctx *c, s32 insn);
 bool bd_source_lines(void);
+void bd_srcline_init(void);
 
 #endif /* _BPF_DIAG_CTX_H */

@@ -12,6 +12,7 @@
 
 #include <linux/btf.h>
 #include <linux/kprobes.h>
+#include "fields.h"
 
 #define BD_MAX_ARGS	4
 
@@ -38,6 +39,7 @@ struct bd_proto {
 
 struct bd_hook {
 	const char *role;		/* the name status and deny_hooks= use */
+	u32 reads;			/* its BD_R_* bit: refused if a member it reads changed */
 	const struct bd_proto *proto;
 	kprobe_pre_handler_t pre;	/* a kprobe, or */
 	kretprobe_handler_t entry, ret;	/* a kretprobe with struct bd_ri data */
@@ -81,6 +83,7 @@ extern struct bd_hook_rt bd_hook_rt[];
 unsigned long bd_hook_hits(const struct bd_hook_rt *rt);
 bool bd_hook_attached(const struct bd_hook *h);
 bool bd_hook_denied(const char *role);
+bool bd_in_list(const char *list, char sep, const char *word);
 /* hook_ftrace.c (or hook_ftrace_none.c): entry hooks through ftrace */
 extern bool bd_use_ftrace;
 const char *bd_entry_hooks_how(void);
@@ -98,13 +101,21 @@ extern const struct bd_hook bd_hook_release_reference, bd_hook_leak;
 extern const struct bd_hook bd_hook_mark_null, bd_hook_push_stack;
 extern const struct bd_hook bd_hook_copy_state, bd_hook_free_state;
 
-/* btf.c: the running kernel's BTF */
-void bd_btf_init(void);
-const struct btf *bd_btf_vmlinux(void);
-s32 bd_btf_find(const struct btf *btf, const char *name, u8 kind);
-const struct btf_type *bd_btf_type(const struct btf *btf, u32 id);
-const char *bd_btf_str(const struct btf *btf, u32 off);
-bool bd_btf_strings(void);
+/* hooks.c: start-up (main.c calls them in order) */
+void bd_hooks_want_syms(void);
+void bd_hooks_attach(void);
+
+/* btf.c: the running kernel's BTF, read by bpf_diag at start-up */
+int bd_btf_load(void);
+void bd_btf_release(void);
+const char *bd_btf_why(void);
+bool bd_btf_loaded(void);
+s32 bd_btf_find(const char *name, u8 kind);
+const struct btf_type *bd_btf_type(u32 id);
+const struct btf_type *bd_btf_strip(u32 *id);
+const char *bd_btf_str(u32 off);
+u32 bd_btf_size(u32 id);
+int bd_btf_member(u32 id, const char *name, u32 *bit_off, u32 *bits, u32 *type);
 int bd_proto_check(const struct bd_proto *p, const char *sym, bool test_mismatch,
 		   s8 *argi, char *why, size_t len);
 

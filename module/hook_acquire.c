@@ -50,7 +50,7 @@ static int acquire_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 NOKPROBE_SYMBOL(acquire_ret);
 
 const struct bd_hook bd_hook_acquire = {
-	.role = "acquire", .proto = &bd_acquire_proto,
+	.role = "acquire", .reads = BD_R_ACQ, .proto = &bd_acquire_proto,
 	.entry = acquire_entry, .ret = acquire_ret,
 	.pre = acquire_pre, .ret_needed = &bd_layout_acquire_returns,
 	.loses = "acquire events", .stands_in = "acquire_reference",

@@ -39,7 +39,8 @@ static const struct bd_proto proto = {
 };
 
 const struct bd_hook bd_hook_bpf_check = {
-	.role = "env", .proto = &proto, .entry = bpf_check_entry, .ret = bpf_check_ret,
+	.role = "env", .reads = BD_R_ENV,
+	.proto = &proto, .entry = bpf_check_entry, .ret = bpf_check_ret,
 	.required = true, .loses = "everything (no verification is recorded)",
 	.how = "kretprobe: one record per bpf_check(); program, task, verdict",
 };

@@ -37,7 +37,7 @@ static const struct bd_proto proto = {
 };
 
 const struct bd_hook bd_hook_copy_state = {
-	.role = "pop", .proto = &proto, .pre = copy_pre,
+	.role = "pop", .reads = BD_R_POP, .proto = &proto, .pre = copy_pre,
 	.loses = "paths: the walk is not followed; acquires followed by a state copy",
 	.how = "a copy into cur_state is a pop, into a new stack entry a push; syncs acquires",
 };

@@ -19,8 +19,9 @@ static int dcc_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 		return 1;
 	c->env = (void *)bd_ri_arg(ri, regs, 0);
 	subprog = bd_ri_arg(ri, regs, 1);
-	bd_path_root(c, subprog >= 0 && subprog < c->env->subprog_cnt ?
-		     c->env->subprog_info[subprog].start : 0);
+	bd_path_root(c, subprog >= 0 && subprog < BD_RD(c->env, bpf_verifier_env, subprog_cnt) ?
+		     BD_RD(BD_ELEM(BD_AT(c->env, bpf_verifier_env, subprog_info),
+				   bpf_subprog_info, subprog), bpf_subprog_info, start) : 0);
 	bd_ri(ri)->c = c;
 	return 0;
 }
@@ -34,7 +35,7 @@ static int dcc_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	/* still inside bpf_check(): the env is alive */
 	if (c && c->rec && c->env) {
 		bd_layout_sync(c);
-		c->rec->processed = c->env->insn_processed;
+		c->rec->processed = BD_RD(c->env, bpf_verifier_env, insn_processed);
 		bd_path_end(c, regs_return_value(regs) ? BPF_DIAG_END_ERROR :
 			    c->exit_seen ? BPF_DIAG_END_EXIT : BPF_DIAG_END_PRUNED);
 		bd_pend_abandon(c);
@@ -52,7 +53,7 @@ static const struct bd_proto proto = {
 };
 
 const struct bd_hook bd_hook_do_check_common = {
-	.role = "bind", .proto = &proto, .entry = dcc_entry, .ret = dcc_ret,
+	.role = "bind", .reads = BD_R_BIND, .proto = &proto, .entry = dcc_entry, .ret = dcc_ret,
 	.required = true, .loses = "everything (the env is never bound)",
 	.how = "kretprobe: binds the env; processed insn count at return",
 };

@@ -35,7 +35,7 @@ static const char * const syms[] = { "bpf_free_verifier_state", "free_verifier_s
 static const struct bd_proto proto = { .syms = syms };
 
 const struct bd_hook bd_hook_free_state = {
-	.role = "slot_sync_free", .proto = &proto, .pre = free_pre,
+	.role = "slot_sync_free", .reads = BD_R_FREE, .proto = &proto, .pre = free_pre,
 	.unneeded = free_unneeded,
 	.loses = "acquires followed by a state free before any other hook",
 	.how = "reads a pending acquire slot before a state is freed",

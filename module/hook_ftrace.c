@@ -56,7 +56,8 @@ static void notrace hook_ftrace(unsigned long ip, unsigned long parent_ip,
 
 int bd_ftrace_attach(struct bd_hook_rt *rt)
 {
-	unsigned long addr = bpf_diag_lookup(rt->sym);
+	/* the probe target the kprobe code resolved: compared with, never called */
+	unsigned long addr = bd_sym_probe_addr(rt->sym);
 	int err;
 
 	if (!bd_use_ftrace || !addr || nr_ft == BD_FT_MAX)

@@ -46,7 +46,8 @@ static int leak_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 NOKPROBE_SYMBOL(leak_ret);
 
 const struct bd_hook bd_hook_leak = {
-	.role = "leak", .proto = &bd_leak_proto, .entry = leak_entry, .ret = leak_ret,
+	.role = "leak", .reads = BD_R_LEAK,
+	.proto = &bd_leak_proto, .entry = leak_entry, .ret = leak_ret,
 	.loses = "leak events",
 	.how = "kretprobe: the leak check; the refs it reports when it fails",
 };

@@ -24,7 +24,8 @@ static int mark_null_pre(struct kprobe *kp, struct pt_regs *regs)
 	if (!is_null || regno >= MAX_BPF_REG)
 		return 0;
 	c->null_state = vs;
-	id = bd_layout_null_ref(vs, &vs->frame[vs->curframe]->regs[regno]);
+	id = bd_layout_null_ref(vs, bd_reg(bd_frame(vs, BD_RD(vs, bpf_verifier_state, curframe)),
+					   regno));
 	if (id)
 		c->null_id = id;
 	return 0;
@@ -40,7 +41,7 @@ static const struct bd_proto proto = {
 };
 
 const struct bd_hook bd_hook_mark_null = {
-	.role = "null_check", .proto = &proto, .pre = mark_null_pre,
+	.role = "null_check", .reads = BD_R_NULL, .proto = &proto, .pre = mark_null_pre,
 	.loses = "null_drop events (NULL-branch drops show as releases with path=unknown)",
 	.how = "marks the reference a NULL branch drops",
 };

@@ -32,7 +32,7 @@ static int push_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct bpf_verifier_state *st = (void *)regs_return_value(regs);
 
 	if (c && c->env && !IS_ERR_OR_NULL(st))
-		bd_path_push(c, st, d->a, d->b, st->speculative);
+		bd_path_push(c, st, d->a, d->b, BD_RD(st, bpf_verifier_state, speculative));
 	return 0;
 }
 
@@ -46,7 +46,7 @@ static const struct bd_proto proto = {
 };
 
 const struct bd_hook bd_hook_push_stack = {
-	.role = "push", .proto = &proto, .entry = push_entry, .ret = push_ret,
+	.role = "push", .reads = BD_R_PUSH, .proto = &proto, .entry = push_entry, .ret = push_ret,
 	.unneeded = bd_walk_push_unneeded,
 	.loses = "paths: branches are not followed",
 	.how = "kretprobe: push_stack queues a branch; the returned state identifies it",

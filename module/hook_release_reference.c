@@ -48,7 +48,8 @@ static const struct bd_proto proto = {
 };
 
 const struct bd_hook bd_hook_release_reference = {
-	.role = "release_call", .proto = &proto, .entry = rr_entry, .ret = rr_ret,
+	.role = "release_call", .reads = BD_R_RELCALL,
+	.proto = &proto, .entry = rr_entry, .ret = rr_ret,
 	.loses = "path=release_call (releases show path=unknown) and 'Leaking reference' leaks",
 	.how = "kretprobe: marks the release helper/kfunc path; child leaks at return",
 };

@@ -27,7 +27,7 @@ static int release_pre(struct kprobe *kp, struct pt_regs *regs)
 NOKPROBE_SYMBOL(release_pre);
 
 const struct bd_hook bd_hook_release_state = {
-	.role = "release", .proto = &bd_release_proto, .pre = release_pre,
+	.role = "release", .reads = BD_R_REL, .proto = &bd_release_proto, .pre = release_pre,
 	.loses = "release and null_drop events", .stands_in = "release_reference_nomark",
 	.how = "the reference (or lock) leaving refs[], and how",
 };

@@ -2,11 +2,12 @@
 /*
  * bpf_diag: the hook table, and attaching it.  Each hook (hook_*.c) names
  * its function's candidate symbols and what its handlers read; at load
- * time the first symbol the running kernel has is taken, its prototype
- * checked against BTF (btf.c), and only then a kprobe or kretprobe
- * registered; a hook with an entry handler only goes through bpf_diag's
- * own ftrace_ops where the kernel allows (hook_ftrace.c), a kprobe
- * otherwise.  What happened is kept in bd_hook_rt[] for status.
+ * time the first symbol the running kernel has (sym.c) is taken, its
+ * prototype checked against BTF (btf.c), the struct members its handlers
+ * read too (fields.c), and only then a kprobe or kretprobe registered; a
+ * hook with an entry handler only goes through bpf_diag's own ftrace_ops
+ * where the kernel allows (hook_ftrace.c), a kprobe otherwise.  What
+ * happened is kept in bd_hook_rt[] for status.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -47,46 +48,16 @@ const struct bd_hook * const bd_hook_table[] = {
 const int bd_nr_hooks = ARRAY_SIZE(bd_hook_table);
 struct bd_hook_rt bd_hook_rt[ARRAY_SIZE(bd_hook_table)];
 
-typedef unsigned long (*lookup_fn_t)(const char *name);
-static lookup_fn_t lookup_name;
-
-/*
- * kallsyms_lookup_name() is not exported; a kprobe resolves its address.
- * This is the usual way for out-of-tree modules and needs KPROBES=y.
- */
-static int resolve_lookup_name(void)
+/* Is @word one of the @sep-separated words of @list ("a,b" or "a|b")? */
+bool bd_in_list(const char *list, char sep, const char *word)
 {
-	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
-	int err;
-
-	err = register_kprobe(&kp);
-	if (err)
-		return err;
-	lookup_name = (lookup_fn_t)kp.addr;
-	unregister_kprobe(&kp);
-	return 0;
-}
-
-unsigned long bpf_diag_lookup(const char *name)
-{
-	return lookup_name ? lookup_name(name) : 0;
-}
-
-bool bd_lookup_resolved(void)
-{
-	return lookup_name;
-}
-
-/* Is @role in the comma-separated @list? */
-static bool listed(const char *list, const char *role)
-{
-	size_t n = strlen(role);
+	size_t n = word ? strlen(word) : 0;
 	const char *p = list;
 
-	while (p && *p) {
-		if (!strncmp(p, role, n) && (p[n] == ',' || !p[n]))
+	while (n && p && *p) {
+		if (!strncmp(p, word, n) && (p[n] == sep || !p[n]))
 			return true;
-		p = strchr(p, ',');
+		p = strchr(p, sep);
 		if (p)
 			p++;
 	}
@@ -118,7 +89,7 @@ NOKPROBE_SYMBOL(bd_ri_arg);
 
 bool bd_hook_denied(const char *role)
 {
-	return listed(deny_hooks, role);
+	return bd_in_list(deny_hooks, ',', role);
 }
 
 /* Is @h attached (so far: the table is attached from its end)? */
@@ -173,20 +144,25 @@ static void attach(struct bd_hook_rt *rt)
 	rt->why = bd_hook_unneeded(h);
 	if (rt->why)
 		return;
-	if (listed(deny_hooks, h->role)) {
+	if (bd_in_list(deny_hooks, ',', h->role)) {
 		rt->why = "denied by deny_hooks=";
 		return;
 	}
 	for (s = h->proto->syms; *s; s++)
-		if (bpf_diag_lookup(*s))
+		if (bd_sym_present(*s))
 			break;
 	if (!*s) {
 		rt->why = "no such symbol in this kernel (inlined?)";
 		return;
 	}
 	rt->sym = *s;
+	if (!bd_fields_ok(h->reads)) {
+		rt->why = bd_fields_refusal(h->reads);
+		pr_warn("hook %s: %s: not attached\n", h->role, rt->why);
+		return;
+	}
 	rt->clone = strchr(*s, '.');
-	if (bd_proto_check(h->proto, *s, listed(proto_mismatch, h->role), rt->argi,
+	if (bd_proto_check(h->proto, *s, bd_in_list(proto_mismatch, ',', h->role), rt->argi,
 			   rt->proto_why, sizeof(rt->proto_why))) {
 		rt->why = rt->proto_why;
 		pr_warn("hook %s: %s: not attached\n", h->role, rt->proto_why);
@@ -225,21 +201,25 @@ static void attach(struct bd_hook_rt *rt)
 	rt->attached = true;
 }
 
-int bpf_diag_hooks_init(void)
+/* Start-up: the names attaching will ask about (sym.c). */
+void bd_hooks_want_syms(void)
 {
-	int err = resolve_lookup_name(), i;
+	const char * const *s;
+	int i;
 
-	for (i = 0; i < bd_nr_hooks; i++)
+	for (i = 0; i < bd_nr_hooks; i++) {
 		bd_hook_rt[i].h = bd_hook_table[i];
-	if (err) {
-		pr_warn("cannot resolve kallsyms_lookup_name (%d): nothing is hooked\n", err);
-		for (i = 0; i < bd_nr_hooks; i++)
-			bd_hook_rt[i].why = "kallsyms_lookup_name not resolved";
-		return 0;
+		for (s = bd_hook_table[i]->proto->syms; *s; s++)
+			bd_sym_want(*s);
+		bd_sym_want(bd_hook_table[i]->stands_in);
 	}
-	bd_btf_init();
-	bd_walk_init(bd_btf_vmlinux());
-	bd_insn_init(bd_btf_vmlinux());
+}
+
+/* Start-up, after BTF, fields and symbols: attach the table from its end. */
+void bd_hooks_attach(void)
+{
+	int i;
+
 	for (i = bd_nr_hooks - 1; i >= 0; i--)
 		attach(&bd_hook_rt[i]);
 	for (i = 0; i < bd_nr_hooks; i++)
@@ -247,7 +227,6 @@ int bpf_diag_hooks_init(void)
 			pr_info("hook %s not attached (%s): not recorded: %s\n",
 				bd_hook_table[i]->role, bd_hook_rt[i].why ?: "?",
 				bd_hook_table[i]->loses);
-	return 0;
 }
 
 /*

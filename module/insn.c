@@ -13,9 +13,12 @@
 
 const struct bpf_insn *bd_cur_insn(struct bpf_verifier_env *env)
 {
-	if (env->insn_idx >= env->prog->len)
+	struct bpf_prog *prog = bd_prog(env);
+	s32 idx = bd_insn_idx(env);
+
+	if (idx < 0 || idx >= BD_RD(prog, bpf_prog, len))
 		return NULL;
-	return &env->prog->insnsi[env->insn_idx];
+	return (const struct bpf_insn *)BD_AT(prog, bpf_prog, insnsi) + idx;
 }
 
 NOKPROBE_SYMBOL(bd_cur_insn);
@@ -85,7 +88,7 @@ void bd_emit_leaks(struct bd_ctx *c, u8 site)
 	int i, n = c->nr_leaks;
 
 	for (i = 0; i < min(n, BD_MAX_LEAKS); i++)
-		bd_emit(c, BPF_DIAG_LEAK, c->env->insn_idx, c->leak_id[i],
+		bd_emit(c, BPF_DIAG_LEAK, bd_insn_idx(c->env), c->leak_id[i],
 			c->leak_insn[i], site);
 	for (; i < n; i++) {
 		if (c->rec)
@@ -145,14 +148,15 @@ void bd_note_exit(struct bd_ctx *c, bool exception_exit)
 	const struct bpf_insn *insn = bd_cur_insn(c->env);
 
 	if (exception_exit ||
-	    (insn && insn->code == (BPF_JMP | BPF_EXIT) && !c->env->cur_state->curframe))
+	    (insn && insn->code == (BPF_JMP | BPF_EXIT) &&
+	     !BD_RD(bd_cur_state(c->env), bpf_verifier_state, curframe)))
 		c->exit_seen = true;
 }
 
 NOKPROBE_SYMBOL(bd_note_exit);
 
 /* At load: the BTF ids of the insertion kfuncs this kernel has. */
-void bd_insn_init(const struct btf *btf)
+void bd_insn_init(void)
 {
 	static const char * const names[] = {
 		"bpf_list_push_front_impl", "bpf_list_push_back_impl",
@@ -162,8 +166,8 @@ void bd_insn_init(const struct btf *btf)
 	int i;
 
 	static_assert(ARRAY_SIZE(names) == ARRAY_SIZE(bd_insert_kfunc));
-	for (i = 0; btf && i < ARRAY_SIZE(names); i++)
-		bd_insert_kfunc[i] = bd_btf_find(btf, names[i], BTF_KIND_FUNC);
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		bd_insert_kfunc[i] = bd_btf_find(names[i], BTF_KIND_FUNC);
 }
 
 int bd_insert_kfuncs_known(void)

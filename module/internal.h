@@ -261,11 +261,16 @@ void bd_show_event(struct seq_file *m, const struct bd_env *e, u32 idx,
 		   const struct bd_event *ev);
 
 /* hooks.c: the hook table, attached at load (hook.h); status.c */
-int bpf_diag_hooks_init(void);
 void bpf_diag_hooks_exit(void);
 void bpf_diag_hooks_show(struct seq_file *m);
-unsigned long bpf_diag_lookup(const char *name);
-bool bd_lookup_resolved(void);
+void bd_status_want_syms(void);
+
+/* sym.c: which symbols the kernel has, asked of the kprobe code */
+void bd_sym_want(const char *name);
+bool bd_syms_probe(void);
+bool bd_sym_present(const char *name);
+unsigned long bd_sym_probe_addr(const char *name);
+void bd_syms_show(struct seq_file *m);
 
 /* filter.c: the conditions of the filter file */
 enum {

@@ -12,7 +12,63 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bpf_verifier.h>
+#include <linux/slab.h>
+#include "fields.h"
 #include "layout.h"
+
+/* What this layout's handlers read (fields.h): each frame's refs[] */
+#define BD_REFS_READERS	(BD_R_REL | BD_R_RELCALL | BD_R_LEAK)
+const struct bd_field bd_layout_fields[] = {
+	BD_FIELD(bpf_func_state, refs, BD_REFS_READERS),
+	BD_FIELD(bpf_func_state, acquired_refs, BD_REFS_READERS),
+	BD_FIELD(bpf_func_state, in_callback_fn, BD_R_REL | BD_R_LEAK),
+	BD_FIELD(bpf_reference_state, id, BD_REFS_READERS),
+	BD_FIELD(bpf_reference_state, insn_idx, BD_R_LEAK),
+	BD_FIELD(bpf_reference_state, callback_ref, BD_R_REL | BD_R_LEAK),
+	BD_FIELD(bpf_reg_state, ref_obj_id, BD_R_NULL),
+#ifdef BD_KPTR_RCU_CS
+	BD_FIELD(bpf_verifier_state, active_rcu_lock, BD_R_REL),
+	BD_FIELD(bpf_verifier_state, in_sleepable, BD_R_REL),
+	BD_FIELD(bpf_verifier_state, active_lock, BD_R_REL),
+	BD_FIELD(bpf_active_lock, ptr, BD_R_REL),
+	/* a bitfield: its built bit is found by bd_layout_init() */
+	{ BD_F_bpf_prog__sleepable, "bpf_prog", "sleepable", 0, 0, BD_BITFIELD, BD_R_REL },
+#endif
+};
+
+const int bd_nr_layout_fields = ARRAY_SIZE(bd_layout_fields);
+u32 bd_layout_bit_built;
+
+/*
+ * kptr_xchg converts a per-CPU allocated object to RCU-protected where
+ * check_helper_call() would (Kbuild: BD_KPTR_RCU_CS where the kernel has
+ * that conversion); else its release is a release call.  bpf_prog's
+ * sleepable is a bitfield there: where the headers put it is found by
+ * setting it in a blank prog.
+ */
+void bd_layout_init(void)
+{
+#ifdef BD_KPTR_RCU_CS
+	struct bpf_prog *p = kzalloc(sizeof(*p), GFP_KERNEL);
+	u32 i;
+
+	bd_layout_bit_built = U32_MAX;
+	if (!p)
+		return;
+	p->sleepable = 1;
+	for (i = 0; i < sizeof(*p) * BITS_PER_BYTE; i++)
+		if (bd_bit(p, i))
+			break;
+	bd_layout_bit_built = i;
+	kfree(p);
+#endif
+}
+
+/* A frame's refs[], its count, entry @i */
+#define REFS(fs)	BD_RD(fs, bpf_func_state, refs)
+#define NREFS(fs)	BD_RD(fs, bpf_func_state, acquired_refs)
+#define REF(fs, i)	BD_ELEM(REFS(fs), bpf_reference_state, i)
+#define R(r, m)		BD_RD(r, bpf_reference_state, m)
 
 const char * const bd_layout_name =
 	"refs per frame in bpf_func_state (no parent_id, no lock/IRQ entries)";
@@ -62,20 +118,18 @@ void bd_layout_acquire(struct bd_ctx *c)
 
 NOKPROBE_SYMBOL(bd_layout_acquire);
 
-/*
- * kptr_xchg converts a per-CPU allocated object to RCU-protected where
- * check_helper_call() would (Kbuild: BD_KPTR_RCU_CS where the kernel has
- * that conversion); else its release is a release call.
- */
+/* kptr_xchg of a per-CPU allocated object inside an RCU section (above) */
 static bool kptr_xchg_rcu(struct bpf_verifier_env *env)
 {
 #ifdef BD_KPTR_RCU_CS
-	struct bpf_verifier_state *st = env->cur_state;
-	struct bpf_reg_state *r2 = &cur_func(env)->regs[BPF_REG_2];
-	bool in_rcu = st->active_rcu_lock || st->active_lock.ptr ||
-		      !(env->prog->sleepable || st->in_sleepable);
+	struct bpf_verifier_state *st = bd_cur_state(env);
+	u32 r2_type = BD_RD(bd_reg(bd_cur_func(env), BPF_REG_2), bpf_reg_state, type);
+	void *lock = BD_RD(BD_AT(st, bpf_verifier_state, active_lock), bpf_active_lock, ptr);
+	bool in_rcu = BD_RD(st, bpf_verifier_state, active_rcu_lock) || lock ||
+		      !(bd_bit(bd_prog(env), bd_off[BD_F_bpf_prog__sleepable]) ||
+			BD_RD(st, bpf_verifier_state, in_sleepable));
 
-	return in_rcu && (r2->type & MEM_ALLOC) && (r2->type & MEM_PERCPU);
+	return in_rcu && (r2_type & MEM_ALLOC) && (r2_type & MEM_PERCPU);
 #else
 	return false;
 #endif
@@ -88,9 +142,10 @@ static bool frame_releases(struct bpf_func_state *st, u32 id)
 {
 	int i;
 
-	for (i = 0; i < st->acquired_refs; i++)
-		if (st->refs[i].id == id)
-			return !st->in_callback_fn || st->refs[i].callback_ref == st->frameno;
+	for (i = 0; i < NREFS(st); i++)
+		if (R(REF(st, i), id) == id)
+			return !BD_RD(st, bpf_func_state, in_callback_fn) ||
+			       R(REF(st, i), callback_ref) == BD_RD(st, bpf_func_state, frameno);
 	return false;
 }
 
@@ -106,18 +161,18 @@ void bd_layout_release(struct bd_ctx *c, void *state, u32 id)
 		how = BPF_DIAG_PATH_RELEASE_CALL;
 	if (frame_releases(state, id))
 		bd_emit_in(c, kind == BPF_DIAG_NULL_DROP ? c->null_state : NULL, kind,
-			   c->env->insn_idx, id, 0, how);
+			   bd_insn_idx(c->env), id, 0, how);
 }
 
 NOKPROBE_SYMBOL(bd_layout_release);
 
 bool bd_layout_ref_held(struct bpf_verifier_env *env, u32 id)
 {
-	struct bpf_func_state *st = cur_func(env);
+	struct bpf_func_state *st = bd_cur_func(env);
 	int i;
 
-	for (i = 0; i < st->acquired_refs; i++)
-		if (st->refs[i].id == id)
+	for (i = 0; i < NREFS(st); i++)
+		if (R(REF(st, i), id) == id)
 			return true;
 	return false;
 }
@@ -126,7 +181,9 @@ NOKPROBE_SYMBOL(bd_layout_ref_held);
 
 u32 bd_layout_null_ref(struct bpf_verifier_state *vs, struct bpf_reg_state *reg)
 {
-	return reg->ref_obj_id && reg->ref_obj_id == reg->id ? reg->id : 0;
+	u32 ref = BD_RD(reg, bpf_reg_state, ref_obj_id);
+
+	return ref && ref == BD_RD(reg, bpf_reg_state, id) ? ref : 0;
 }
 
 NOKPROBE_SYMBOL(bd_layout_null_ref);
@@ -141,16 +198,19 @@ NOKPROBE_SYMBOL(bd_layout_child_leak);
 /* check_reference_leak(): the same checks, in its order */
 bool bd_layout_leak_scan(struct bd_ctx *c, bool exception_exit, bool check_lock)
 {
-	struct bpf_func_state *st = cur_func(c->env);
+	struct bpf_func_state *st = bd_cur_func(c->env);
+	bool in_cb = BD_RD(st, bpf_func_state, in_callback_fn);
+	u32 frameno = BD_RD(st, bpf_func_state, frameno);
+	struct bpf_reference_state *r;
 	int i;
 
-	if (!exception_exit && st->frameno && !st->in_callback_fn)
+	if (!exception_exit && frameno && !in_cb)
 		return false;
-	for (i = 0; i < st->acquired_refs; i++) {
-		if (!exception_exit && st->in_callback_fn &&
-		    st->refs[i].callback_ref != st->frameno)
+	for (i = 0; i < NREFS(st); i++) {
+		r = REF(st, i);
+		if (!exception_exit && in_cb && R(r, callback_ref) != frameno)
 			continue;
-		bd_note_leak(c, st->refs[i].id, st->refs[i].insn_idx);
+		bd_note_leak(c, R(r, id), R(r, insn_idx));
 	}
 	return c->nr_leaks;
 }

@@ -21,7 +21,34 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bpf_verifier.h>
+#include "fields.h"
 #include "layout.h"
+
+/* What this layout's handlers read (fields.h): refs[] and its entries */
+#define BD_REFS_READERS	(BD_R_SYNC | BD_R_NULL)
+const struct bd_field bd_layout_fields[] = {
+	BD_FIELD(bpf_verifier_state, refs, BD_REFS_READERS),
+	BD_FIELD(bpf_verifier_state, acquired_refs, BD_REFS_READERS),
+	BD_FIELD(bpf_verifier_state, active_locks, BD_R_LEAK),
+	BD_FIELD(bpf_reference_state, type, BD_REFS_READERS),
+	BD_FIELD(bpf_reference_state, id, BD_REFS_READERS),
+	BD_FIELD(bpf_reference_state, insn_idx, BD_REFS_READERS),
+	BD_FIELD(bpf_reference_state, parent_id, BD_REFS_READERS),
+	BD_FIELD(bpf_prog_aux, saved_dst_prog_type, BD_R_LEAK),
+};
+
+const int bd_nr_layout_fields = ARRAY_SIZE(bd_layout_fields);
+u32 bd_layout_bit_built;	/* no bitfield read here */
+
+void bd_layout_init(void)
+{
+}
+
+/* The state's refs[], its count, entry @i */
+#define REFS(st)	BD_RD(st, bpf_verifier_state, refs)
+#define NREFS(st)	BD_RD(st, bpf_verifier_state, acquired_refs)
+#define REF(st, i)	BD_ELEM(REFS(st), bpf_reference_state, i)
+#define R(r, m)		BD_RD(r, bpf_reference_state, m)
 
 const char * const bd_layout_name = "refs in bpf_verifier_state (typed, with parent_id)";
 const bool bd_layout_deferred_acquire = true;
@@ -66,22 +93,22 @@ void bd_layout_sync(struct bd_ctx *c)
 		return;
 	c->acq_pending = false;
 	atomic_dec(&bd_nr_pending);
-	st = c->env->cur_state;
-	if (st != c->acq_state || c->acq_ofs + 1 != st->acquired_refs) {
+	st = bd_cur_state(c->env);
+	if (st != c->acq_state || c->acq_ofs + 1 != NREFS(st)) {
 		atomic64_inc(&bd_cnt.unresolved);
 		return;
 	}
-	r = &st->refs[c->acq_ofs];
-	ev.insn = r->insn_idx;
-	ev.id = r->id;
-	ev.aux = r->parent_id;
+	r = REF(st, c->acq_ofs);
+	ev.insn = R(r, insn_idx);
+	ev.id = R(r, id);
+	ev.aux = R(r, parent_id);
 	ev.kind = BPF_DIAG_ACQUIRE;
 	ev.depth = c->acq_depth;
-	if (r->type != REF_TYPE_PTR) {
+	if (R(r, type) != REF_TYPE_PTR) {
 		atomic64_inc(&bd_cnt.lock_irq);
 		ev.kind = BPF_DIAG_LOCK;
 		ev.aux = 0;
-		ev.how = lock_type(r->type);
+		ev.how = lock_type(R(r, type));
 	}
 	if (c->rec) {
 		ev.src = bd_src_of(c, ev.insn);
@@ -100,10 +127,10 @@ NOKPROBE_SYMBOL(bd_layout_sync);
  */
 void bd_layout_acquire(struct bd_ctx *c)
 {
-	struct bpf_verifier_state *st = c->env->cur_state;
+	struct bpf_verifier_state *st = bd_cur_state(c->env);
 
 	c->acq_state = st;
-	c->acq_ofs = st->acquired_refs;
+	c->acq_ofs = NREFS(st);
 	c->acq_depth = bd_depth(c);
 	c->acq_pending = true;
 	atomic_inc(&bd_nr_pending);
@@ -124,27 +151,28 @@ void bd_layout_release(struct bd_ctx *c, void *state, u32 idx)
 	struct bpf_reference_state *r;
 	u8 kind, how;
 
-	if (idx >= st->acquired_refs)
+	if (idx >= NREFS(st))
 		return;
-	r = &st->refs[idx];
-	if (r->type != REF_TYPE_PTR) {
+	r = REF(st, idx);
+	if (R(r, type) != REF_TYPE_PTR) {
 		atomic64_inc(&bd_cnt.lock_irq);
-		bd_emit(c, BPF_DIAG_UNLOCK, c->env->insn_idx, r->id, 0, lock_type(r->type));
+		bd_emit(c, BPF_DIAG_UNLOCK, bd_insn_idx(c->env), R(r, id), 0,
+			lock_type(R(r, type)));
 		return;
 	}
-	bd_classify(c, r->id, &kind, &how);
-	bd_emit_in(c, st, kind, c->env->insn_idx, r->id, 0, how);
+	bd_classify(c, R(r, id), &kind, &how);
+	bd_emit_in(c, st, kind, bd_insn_idx(c->env), R(r, id), 0, how);
 }
 
 NOKPROBE_SYMBOL(bd_layout_release);
 
 bool bd_layout_ref_held(struct bpf_verifier_env *env, u32 id)
 {
-	struct bpf_verifier_state *st = env->cur_state;
+	struct bpf_verifier_state *st = bd_cur_state(env);
 	int i;
 
-	for (i = 0; i < st->acquired_refs; i++)
-		if (st->refs[i].type == REF_TYPE_PTR && st->refs[i].id == id)
+	for (i = 0; i < NREFS(st); i++)
+		if (R(REF(st, i), type) == REF_TYPE_PTR && R(REF(st, i), id) == id)
 			return true;
 	return false;
 }
@@ -153,11 +181,12 @@ NOKPROBE_SYMBOL(bd_layout_ref_held);
 
 u32 bd_layout_null_ref(struct bpf_verifier_state *vs, struct bpf_reg_state *reg)
 {
+	u32 id = BD_RD(reg, bpf_reg_state, id);
 	int i;
 
-	for (i = 0; i < vs->acquired_refs; i++)
-		if (vs->refs[i].type == REF_TYPE_PTR && vs->refs[i].id == reg->id)
-			return reg->id;
+	for (i = 0; i < NREFS(vs); i++)
+		if (R(REF(vs, i), type) == REF_TYPE_PTR && R(REF(vs, i), id) == id)
+			return id;
 	return 0;
 }
 
@@ -166,40 +195,57 @@ NOKPROBE_SYMBOL(bd_layout_null_ref);
 /* "Leaking reference": the released id's child is still held. */
 void bd_layout_child_leak(struct bd_ctx *c, u32 id)
 {
-	struct bpf_verifier_state *st = c->env->cur_state;
+	struct bpf_verifier_state *st = bd_cur_state(c->env);
+	struct bpf_reference_state *r;
 	int i;
 
-	for (i = 0; i < st->acquired_refs; i++) {
-		if (st->refs[i].type != REF_TYPE_PTR || st->refs[i].parent_id != id)
+	for (i = 0; i < NREFS(st); i++) {
+		r = REF(st, i);
+		if (R(r, type) != REF_TYPE_PTR || R(r, parent_id) != id)
 			continue;
-		bd_emit(c, BPF_DIAG_LEAK, c->env->insn_idx, st->refs[i].id,
-			st->refs[i].insn_idx, BPF_DIAG_SITE_PARENT_RELEASE);
+		bd_emit(c, BPF_DIAG_LEAK, bd_insn_idx(c->env), R(r, id), R(r, insn_idx),
+			BPF_DIAG_SITE_PARENT_RELEASE);
 		break;
 	}
 }
 
 NOKPROBE_SYMBOL(bd_layout_child_leak);
 
+/* resolve_prog_type(), as bpf_verifier.h has it here */
+static enum bpf_prog_type prog_type(const struct bpf_prog *prog)
+{
+	enum bpf_prog_type t = BD_RD(prog, bpf_prog, type);
+	enum bpf_prog_type dst = BD_RD(BD_RD(prog, bpf_prog, aux), bpf_prog_aux,
+				       saved_dst_prog_type);
+
+	return t == BPF_PROG_TYPE_EXT && dst ? dst : t;
+}
+
+NOKPROBE_SYMBOL(prog_type);
+
 /* check_resource_leak(): the same order of checks as it and check_reference_leak */
 bool bd_layout_leak_scan(struct bd_ctx *c, bool exception_exit, bool check_lock)
 {
 	struct bpf_verifier_env *env = c->env;
-	struct bpf_verifier_state *st = env->cur_state;
-	struct bpf_reg_state *r0;
+	struct bpf_verifier_state *st = bd_cur_state(env);
+	struct bpf_func_state *fs = bd_cur_func(env);
+	struct bpf_reference_state *r;
+	u32 r0_id;
 	int i;
 
-	if (check_lock && st->active_locks)
+	if (check_lock && BD_RD(st, bpf_verifier_state, active_locks))
 		return false;
-	if (!exception_exit && cur_func(env)->frameno)
+	if (!exception_exit && BD_RD(fs, bpf_func_state, frameno))
 		return false;
-	r0 = &cur_func(env)->regs[BPF_REG_0];
-	for (i = 0; i < st->acquired_refs; i++) {
-		if (st->refs[i].type != REF_TYPE_PTR)
+	r0_id = BD_RD(bd_reg(fs, BPF_REG_0), bpf_reg_state, id);
+	for (i = 0; i < NREFS(st); i++) {
+		r = REF(st, i);
+		if (R(r, type) != REF_TYPE_PTR)
 			continue;
-		if (resolve_prog_type(env->prog) == BPF_PROG_TYPE_STRUCT_OPS &&
-		    !exception_exit && r0->id == st->refs[i].id)
+		if (prog_type(bd_prog(env)) == BPF_PROG_TYPE_STRUCT_OPS &&
+		    !exception_exit && r0_id == R(r, id))
 			continue;
-		bd_note_leak(c, st->refs[i].id, st->refs[i].insn_idx);
+		bd_note_leak(c, R(r, id), R(r, insn_idx));
 	}
 	return c->nr_leaks;
 }

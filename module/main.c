@@ -13,6 +13,7 @@
 #include <linux/utsname.h>
 #include "internal.h"
 #include "ctx.h"
+#include "hook.h"
 
 static struct dentry *bpf_diag_dir;
 
@@ -86,6 +87,33 @@ static const struct {
 };
 
 /*
+ * Start-up of the capture, in order: the kernel's BTF read (btf.c), the
+ * struct members the handlers read checked against it (fields.c) and what
+ * depends on them (walk, insn, srcline), the symbols the kernel has asked
+ * of the kprobe code (sym.c), then the hooks attached, each after its
+ * prototype and members were checked.  Nothing here fails the load: what
+ * cannot be had is left out and status says why.  The BTF copy is freed
+ * at the end; no handler reads it.
+ */
+static void bd_start(void)
+{
+	if (bd_btf_load())
+		pr_warn("no BTF: %s; nothing whose layout cannot be checked is hooked\n",
+			bd_btf_why());
+	bd_layout_init();
+	bd_fields_check();
+	bd_walk_init();
+	bd_insn_init();
+	bd_srcline_init();
+	bd_hooks_want_syms();
+	bd_status_want_syms();
+	if (!bd_syms_probe())
+		pr_warn("no memory to ask which symbols the kernel has: nothing is hooked\n");
+	bd_hooks_attach();
+	bd_btf_release();
+}
+
+/*
  * Memory first, then the files, the hooks last: nothing is recorded before
  * everything it needs exists, and each failure undoes what came before.
  */
@@ -116,7 +144,7 @@ static int __init bpf_diag_init(void)
 		}
 	}
 	bd_pool_debugfs(bpf_diag_dir);
-	bpf_diag_hooks_init();
+	bd_start();
 	return 0;
 out_dir:
 	debugfs_remove_recursive(bpf_diag_dir);

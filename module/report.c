@@ -166,6 +166,25 @@ void rep_err_text(struct seq_file *m, int err)
 		seq_printf(m, "%d", err);
 }
 
+/*
+ * An env the reader could not index (no memory for its chains): its id and
+ * the error take its place, in both formats, so that a tool can tell.
+ */
+void rep_show_env_err(struct seq_file *m, const struct bd_rep *s)
+{
+	const struct bd_env *e = s->e;
+
+	if (s->json) {
+		seq_printf(m, "%s{\"env\":%llu,\"prog\":\"%s\",\"error\":%d,\"error_text\":\"not shown: no memory to index its %u events\"}",
+			   s->envs > 1 ? ",\n" : "", e->seq, e->prog, s->err, s->n);
+		return;
+	}
+	seq_printf(m, "env %llu: prog %s: not shown: no memory to index its %u events (error ",
+		   e->seq, e->prog, s->n);
+	rep_err_text(m, s->err);
+	seq_puts(m, "); read the report again\n\n");
+}
+
 /* ---- seq_file: the records in order ---- */
 
 /* Step onto the next env that passes the filter; false past the last. */
@@ -178,11 +197,11 @@ static int next_env(struct bd_rep *s)
 		s->e = bd_env_next(s->e, U64_MAX, true);
 		s->done = !s->e;
 		if (s->e && bd_env_match(&s->f, s->e)) {
+			/* an env that cannot be indexed is shown with why, never left out */
 			err = rep_enter(s);
-			if (err)
-				return err;
 			s->envs++;
-			s->r = R_HEAD;
+			s->err = err;
+			s->r = err ? R_ENV_ERR : R_HEAD;
 			return 1;
 		}
 	}
@@ -203,6 +222,7 @@ static int rep_step(struct bd_rep *s)
 		fallthrough;
 	case R_OPEN:
 	case R_TAIL:
+	case R_ENV_ERR:
 		ret = next_env(s);
 		if (ret < 0)
 			return ret;
@@ -272,6 +292,8 @@ static int rep_show(struct seq_file *m, void *v)
 		seq_puts(m, "[\n");
 	else if (s->r == R_CLOSE)
 		seq_puts(m, "\n]\n");
+	else if (s->r == R_ENV_ERR)
+		rep_show_env_err(m, s);
 	else if (s->json)
 		rep_show_json(m, s);
 	else

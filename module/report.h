@@ -28,6 +28,7 @@ enum {
 	R_PATH,		/* json: path i */
 	R_FAIL,		/* json: the failing path opens */
 	R_HIST,		/* json: history entry i */
+	R_ENV_ERR,	/* an env that could not be indexed: its id and the error */
 	R_TAIL,		/* an env's end */
 	R_CLOSE,	/* json: "]" */
 	R_END,
@@ -44,6 +45,7 @@ struct bd_rep {
 	u32 i, j, stop;		/* where in the env */
 	bool first;		/* the next element is the first of its list */
 	bool leaks;		/* a leak of this env was reported */
+	int err;		/* R_ENV_ERR: why */
 	/* the env as entered: counts, and the events chained by id (text) */
 	u32 n, np, nh, na;
 	u64 *acq;		/* (id << 32 | event) of acquire and lock events, sorted */
@@ -68,6 +70,7 @@ u32 rep_next_of_id(const struct bd_rep *s, u32 i);
 bool rep_in_history(const struct bd_rep *s, u32 i);
 bool rep_leaked(const struct bd_rep *s, u32 acq);
 void rep_err_text(struct seq_file *m, int err);
+void rep_show_env_err(struct seq_file *m, const struct bd_rep *s);
 /* report_text.c, report_order.c */
 void rep_show_text(struct seq_file *m, struct bd_rep *s);
 bool rep_step_text(struct bd_rep *s);

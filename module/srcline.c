@@ -3,12 +3,48 @@
  * bpf_diag: source lines.  The program's line info maps an instruction to
  * the record the verifier itself prints as "; TEXT @ FILE:LINE"; the
  * record is copied into the env once (store.c hashes them by record).
+ * The program's BTF strings are read as btf_name_by_offset() reads them
+ * (not exported): through the members of struct btf, private to
+ * kernel/bpf/btf.c, at the offsets the running kernel's BTF gives
+ * (fields.c); its types with btf_type_by_id(), which is exported.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/btf.h>
 #include "ctx.h"
 #include "hook.h"
+
+static bool src_ok;
+
+/* Start-up, the fields checked: can a program's strings be read? */
+void bd_srcline_init(void)
+{
+	src_ok = bd_fields_ok(BD_R_SRC);
+}
+
+/* String @off of the program's @btf, as btf_str_by_offset() finds it. */
+static const char *btf_str(const struct btf *btf, u32 off)
+{
+	const char *b;
+	u32 start;
+	int hops;
+
+	for (hops = 0; btf && hops < 4; hops++) {
+		b = (const char *)btf;
+		start = *(const u32 *)(b + bd_off[BD_F_btf__start_str_off]);
+		if (off < start) {
+			btf = *(const struct btf * const *)(b + bd_off[BD_F_btf__base_btf]);
+			continue;
+		}
+		off -= start;
+		if (off >= *(const u32 *)(b + bd_off[BD_F_btf__hdr_str_len]))
+			return NULL;
+		return *(const char * const *)(b + bd_off[BD_F_btf__strings]) + off;
+	}
+	return NULL;
+}
+
+NOKPROBE_SYMBOL(btf_str);
 
 /* @src into @dst, cut to "...": strscpy() says when it cut */
 static void copy_str(char *dst, const char *src, size_t len)
@@ -50,18 +86,19 @@ NOKPROBE_SYMBOL(last_at);
  * start and its FUNC's name.  With the start, a tool maps a loaded insn
  * back to the object's own code (bpf-diag-matrix's inline chains).
  */
-static void func_of(const struct bpf_prog *prog, s32 insn, struct bd_src *s)
+static void func_of(const struct bpf_prog_aux *aux, s32 insn, struct bd_src *s)
 {
-	const struct bpf_func_info *fi = prog->aux->func_info;
-	s32 l = last_at(fi, prog->aux->func_info_cnt, sizeof(*fi), insn);
+	const struct bpf_func_info *fi = BD_RD(aux, bpf_prog_aux, func_info);
+	s32 l = last_at(fi, BD_RD(aux, bpf_prog_aux, func_info_cnt), sizeof(*fi), insn);
+	const struct btf *btf = BD_RD(aux, bpf_prog_aux, btf);
 	const struct btf_type *t;
 
 	s->func_insn = -1;
 	if (l < 0)
 		return;
 	s->func_insn = fi[l].insn_off;
-	t = bd_btf_type(prog->aux->btf, fi[l].type_id);
-	copy_str(s->func, t ? bd_btf_str(prog->aux->btf, t->name_off) : "", sizeof(s->func));
+	t = btf_type_by_id(btf, fi[l].type_id);
+	copy_str(s->func, t ? btf_str(btf, t->name_off) : "", sizeof(s->func));
 }
 
 NOKPROBE_SYMBOL(func_of);
@@ -72,9 +109,11 @@ NOKPROBE_SYMBOL(func_of);
  */
 u16 bd_src_of(struct bd_ctx *c, s32 insn)
 {
-	struct bpf_prog *prog = c->env->prog;
-	const struct bpf_line_info *li = prog->aux->linfo;
-	u32 k = insn & (BD_SRC_CACHE - 1);
+	struct bpf_prog *prog = bd_prog(c->env);
+	const struct bpf_prog_aux *aux = BD_RD(prog, bpf_prog, aux);
+	const struct bpf_line_info *li;
+	const struct btf *btf;
+	u32 k = insn & (BD_SRC_CACHE - 1), nr;
 	struct bd_src s;
 	const char *p;
 	u16 slot;
@@ -84,13 +123,16 @@ u16 bd_src_of(struct bd_ctx *c, s32 insn)
 		return BD_NO_SRC;
 	if (c->src_insn[k] == insn)
 		return c->src_slot[k];
-	if (!bd_btf_strings() || insn >= prog->len)
+	if (!src_ok || insn >= BD_RD(prog, bpf_prog, len))
 		return BD_NO_SRC;
-	if (!prog->aux->nr_linfo || !li || !prog->aux->btf) {
+	li = BD_RD(aux, bpf_prog_aux, linfo);
+	nr = BD_RD(aux, bpf_prog_aux, nr_linfo);
+	btf = BD_RD(aux, bpf_prog_aux, btf);
+	if (!nr || !li || !btf) {
 		c->rec->no_linfo = true;
 		return BD_NO_SRC;
 	}
-	l = last_at(li, prog->aux->nr_linfo, sizeof(*li), insn);
+	l = last_at(li, nr, sizeof(*li), insn);
 	if (l < 0)
 		return BD_NO_SRC;
 	slot = bd_env_src_find(c->rec, l);
@@ -101,11 +143,11 @@ u16 bd_src_of(struct bd_ctx *c, s32 insn)
 	s.insn_off = li[l].insn_off;
 	s.line = BPF_LINE_INFO_LINE_NUM(li[l].line_col);
 	s.col = BPF_LINE_INFO_LINE_COL(li[l].line_col);
-	p = bd_btf_str(prog->aux->btf, li[l].file_name_off);
+	p = btf_str(btf, li[l].file_name_off);
 	copy_str(s.file, p ? kbasename(p) : "", sizeof(s.file));
-	p = bd_btf_str(prog->aux->btf, li[l].line_off);
+	p = btf_str(btf, li[l].line_off);
 	copy_str(s.text, p ? skip_spaces(p) : "", sizeof(s.text));
-	func_of(prog, insn, &s);
+	func_of(aux, insn, &s);
 	slot = bd_env_src_add(c->rec, &s);
 	if (slot == BD_NO_SRC)
 		return slot;
@@ -119,5 +161,5 @@ NOKPROBE_SYMBOL(bd_src_of);
 
 bool bd_source_lines(void)
 {
-	return bd_btf_strings();
+	return src_ok;
 }

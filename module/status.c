@@ -31,6 +31,15 @@ static const char * const verifier_syms[] = {
 	"bpf_get_linfo_file_line", "btf_name_by_offset",
 };
 
+/* Start-up: the names status reports on (sym.c). */
+void bd_status_want_syms(void)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(verifier_syms); i++)
+		bd_sym_want(verifier_syms[i]);
+}
+
 static void show_counter(struct seq_file *m, const char *name, atomic64_t *v)
 {
 	seq_printf(m, "counter %s: %lld\n", name, (long long)atomic64_read(v));
@@ -65,7 +74,7 @@ static bool show_hook(struct seq_file *m, const struct bd_hook_rt *rt, long *mis
 		seq_printf(m, "; not recorded: %s -- %s", h->loses, h->how);
 	}
 	if (h->stands_in)
-		seq_printf(m, "; %s: %s", h->stands_in, bpf_diag_lookup(h->stands_in) ?
+		seq_printf(m, "; %s: %s", h->stands_in, bd_sym_present(h->stands_in) ?
 			   "a symbol here too" :
 			   "no symbol here (inlined, or not in this version)");
 	if (rt->attached && rt->proto_why[0])
@@ -80,12 +89,10 @@ void bpf_diag_hooks_show(struct seq_file *m)
 	long missed = 0;
 	int i;
 
-	seq_printf(m, "kallsyms_lookup_name: %s\n",
-		   bd_lookup_resolved() ? "resolved" : "unresolved");
+	bd_syms_show(m);
 	seq_printf(m, "layout: %s\n", bd_layout_name);
-	seq_printf(m, "btf: %s\n", bd_btf_vmlinux() ?
-		   "vmlinux (prototypes checked before attaching)" :
-		   "none: hooks whose prototype cannot be checked are not attached");
+	seq_printf(m, "btf: %s\n", bd_btf_why());
+	bd_fields_show(m);
 	seq_printf(m, "entry hooks: %s\n", bd_entry_hooks_how());
 	for (i = 0; i < bd_nr_hooks; i++)
 		complete &= show_hook(m, &bd_hook_rt[i], &missed);
@@ -97,12 +104,14 @@ void bpf_diag_hooks_show(struct seq_file *m)
 	seq_printf(m, "async callback walks: %s\n", bd_async_walks() ?
 		   "yes (bpf_verifier_stack_elem checked against BTF)" :
 		   "no: bpf_verifier_stack_elem not as expected in BTF, their paths are marked broken");
-	seq_printf(m, "source lines: %s\n", bd_source_lines() ?
-		   "yes (btf_name_by_offset resolved)" :
-		   "no: btf_name_by_offset not found, reports show insns only");
+	if (bd_source_lines())
+		seq_puts(m, "source lines: yes (a program's BTF read through struct btf's members, where the kernel's BTF has them)\n");
+	else
+		seq_printf(m, "source lines: no, reports show insns only: %s\n",
+			   bd_fields_refusal(BD_R_SRC) ?: "?");
 	for (i = 0; i < ARRAY_SIZE(verifier_syms); i++)
 		seq_printf(m, "symbol %s: %s\n", verifier_syms[i],
-			   bpf_diag_lookup(verifier_syms[i]) ? "present" : "absent");
+			   bd_sym_present(verifier_syms[i]) ? "present" : "absent");
 	bd_params_show(m);
 	show_counter(m, "envs", &bd_cnt.envs);
 	show_counter(m, "envs_dropped", &bd_cnt.envs_dropped);

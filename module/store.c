@@ -18,6 +18,7 @@
 #include <linux/kprobes.h>
 #include <linux/mm.h>
 #include "internal.h"
+#include "fields.h"
 
 LIST_HEAD(bd_store);
 
@@ -112,11 +113,12 @@ struct bd_env *bd_env_new(struct bpf_prog *prog)
 	e->pg_head = pg;
 	e->pg_tail = pg;
 	e->nr_pages = 1;
-	strscpy(e->prog, prog->aux->name, sizeof(e->prog));
-	get_task_comm(e->comm, current);
-	e->type = prog->type;
+	strscpy(e->prog, BD_AT(BD_RD(prog, bpf_prog, aux), bpf_prog_aux, name), sizeof(e->prog));
+	/* as bpf_get_current_comm(): get_task_comm() takes task_lock on 6.x */
+	strscpy_pad(e->comm, BD_AT(current, task_struct, comm), sizeof(e->comm));
+	e->type = BD_RD(prog, bpf_prog, type);
 	e->pid = task_tgid_nr(current);
-	e->insns = prog->len;
+	e->insns = BD_RD(prog, bpf_prog, len);
 	e->start_ns = ktime_get_ns();
 	memset(e->src_hash, 0xff, sizeof(e->src_hash));
 	bd_vec_init(&e->ev, sizeof(struct bd_event), ep->ev, ARRAY_SIZE(ep->ev));
@@ -310,8 +312,14 @@ NOKPROBE_SYMBOL(bd_hist_at);
 /*
  * The env after @cur (oldest first) or before it (@newest_first), or
  * without @cur the first one after (before) seq @seq; a reference is
- * taken on it and @cur's is dropped.  NULL at the end.  O(1) unless @cur
- * was evicted meanwhile: then the list is searched by seq.
+ * taken on it and @cur's is dropped.  NULL at the end.
+ *
+ * O(1) unless @cur was evicted or cleared meanwhile.  Then it is looked
+ * for by seq from the oldest end, which is bounded: envs leave the list
+ * oldest finished first (eviction and clear both walk from the oldest),
+ * so when @cur left, every env older than it that is still listed was
+ * unfinished then, i.e. one of the at most BD_MAX_ACTIVE verifications
+ * in flight.  The walk stops at the first env newer than @cur.
  */
 struct bd_env *bd_env_next(struct bd_env *cur, u64 seq, bool newest_first)
 {
@@ -321,22 +329,29 @@ struct bd_env *bd_env_next(struct bd_env *cur, u64 seq, bool newest_first)
 	if (cur && cur->linked) {
 		e = newest_first ? list_prev_entry(cur, node) : list_next_entry(cur, node);
 		found = &e->node == &bd_store ? NULL : e;
-	} else {
-		if (cur)
-			seq = cur->seq;
-		if (newest_first) {
-			list_for_each_entry_reverse(e, &bd_store, node)
-				if (e->seq < seq) {
+	} else if (cur) {
+		list_for_each_entry(e, &bd_store, node) {
+			if (e->seq > cur->seq) {
+				if (!newest_first)
 					found = e;
-					break;
-				}
-		} else {
-			list_for_each_entry(e, &bd_store, node)
-				if (e->seq > seq) {
-					found = e;
-					break;
-				}
+				break;
+			}
+			if (newest_first)
+				found = e;	/* the newest older one so far */
 		}
+	} else if (newest_first) {
+		/* a first step: from the newest end, the first env below @seq */
+		list_for_each_entry_reverse(e, &bd_store, node)
+			if (e->seq < seq) {
+				found = e;
+				break;
+			}
+	} else {
+		list_for_each_entry(e, &bd_store, node)
+			if (e->seq > seq) {
+				found = e;
+				break;
+			}
 	}
 	if (found)
 		found->refs++;

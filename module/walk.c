@@ -15,7 +15,7 @@
 
 u16 bd_depth(struct bd_ctx *c)
 {
-	return min_t(int, c->env->stack_size, U16_MAX);
+	return min_t(int, BD_RD(c->env, bpf_verifier_env, stack_size), U16_MAX);
 }
 
 NOKPROBE_SYMBOL(bd_depth);
@@ -67,7 +67,7 @@ void bd_path_end(struct bd_ctx *c, u8 end)
 
 	if (!p)
 		return;
-	WRITE_ONCE(p->end_insn, c->env->insn_idx);
+	WRITE_ONCE(p->end_insn, bd_insn_idx(c->env));
 	WRITE_ONCE(p->end, end);
 }
 
@@ -97,12 +97,13 @@ NOKPROBE_SYMBOL(bd_path_root);
 /* Where the current path goes at @fork when push_stack queued @queued. */
 static s32 other_side(struct bpf_verifier_env *env, s32 fork, s32 queued)
 {
+	struct bpf_prog *prog = bd_prog(env);
 	const struct bpf_insn *insn;
 	u8 cls, op;
 
-	if (fork < 0 || fork >= env->prog->len)
+	if (fork < 0 || fork >= BD_RD(prog, bpf_prog, len))
 		return -1;
-	insn = &env->prog->insnsi[fork];
+	insn = (const struct bpf_insn *)BD_AT(prog, bpf_prog, insnsi) + fork;
 	cls = BPF_CLASS(insn->code);
 	op = BPF_OP(insn->code);
 	if ((cls != BPF_JMP && cls != BPF_JMP32) || op == BPF_JA || op == BPF_CALL ||
@@ -122,7 +123,7 @@ static void spec_settle(struct bd_ctx *c, struct bd_pending *t)
 {
 	struct bd_path *p = t ? bd_env_path(c->rec, t->path) : NULL;
 
-	if (p && t->state->speculative && !p->spec)
+	if (p && BD_RD(t->state, bpf_verifier_state, speculative) && !p->spec)
 		WRITE_ONCE(p->spec, 1);
 }
 
@@ -164,21 +165,24 @@ void bd_path_push(struct bd_ctx *c, struct bpf_verifier_state *st, s32 insn,
 NOKPROBE_SYMBOL(bd_path_push);
 
 /*
- * pop_stack() copies the queued state, the first member of a struct
+ * pop_stack() copies the queued state, member st of a struct
  * bpf_verifier_stack_elem (private to verifier.c), into cur_state; the
- * elem's insn_idx and prev_insn_idx follow it.  Their offsets are checked
- * against the running kernel's BTF at load time; 0 if they could not be.
+ * elem also has where it resumes, insn_idx and prev_insn_idx.  Their
+ * offsets come from the running kernel's BTF (fields.c); -1 if it has
+ * none as expected.
  */
-static u32 elem_insn_ofs, elem_prev_ofs;
+static bool elem_known;
 
 static void elem_insns(struct bpf_verifier_state *st, s32 *insn, s32 *prev)
 {
+	const char *elem = (const char *)st - bd_off[BD_F_bpf_verifier_stack_elem__st];
+
 	*insn = -1;
 	*prev = -1;
-	if (!elem_insn_ofs)
+	if (!elem_known)
 		return;
-	*insn = *(int *)((char *)st + elem_insn_ofs);
-	*prev = *(int *)((char *)st + elem_prev_ofs);
+	*insn = *(const int *)(elem + bd_off[BD_F_bpf_verifier_stack_elem__insn_idx]);
+	*prev = *(const int *)(elem + bd_off[BD_F_bpf_verifier_stack_elem__prev_insn_idx]);
 }
 
 NOKPROBE_SYMBOL(elem_insns);
@@ -273,12 +277,14 @@ void bd_walk_copy(struct bd_ctx *c, struct bpf_verifier_state *dst,
 {
 	s32 insn, prev;
 
-	if (dst == c->env->cur_state) {
+	if (dst == bd_cur_state(c->env)) {
 		bd_path_pop(c, src);
-	} else if (push_in_copy && (void *)dst == (void *)c->env->head &&
-		   c->env->stack_size <= BD_JMP_SEQ_LIMIT) {
+	} else if (push_in_copy &&
+		   (char *)dst - bd_off[BD_F_bpf_verifier_stack_elem__st] ==
+		   (char *)BD_RD(c->env, bpf_verifier_env, head) &&
+		   BD_RD(c->env, bpf_verifier_env, stack_size) <= BD_JMP_SEQ_LIMIT) {
 		elem_insns(dst, &insn, &prev);
-		bd_path_push(c, dst, insn, prev, src->speculative);
+		bd_path_push(c, dst, insn, prev, BD_RD(src, bpf_verifier_state, speculative));
 	}
 }
 
@@ -296,7 +302,7 @@ void bd_add_event(struct bd_ctx *c, struct bd_event *ev, struct bpf_verifier_sta
 	bool added;
 
 	ev->path = c->cur_path;
-	if (st && st != c->env->cur_state && t && t->state == st) {
+	if (st && st != bd_cur_state(c->env) && t && t->state == st) {
 		ev->path = t->path;
 		added = bd_env_add(c->rec, ev);
 		if (t->n_early < ARRAY_SIZE(t->early))
@@ -336,51 +342,14 @@ void bd_emit(struct bd_ctx *c, u8 kind, s32 insn, u32 id, u32 aux, u8 how)
 
 NOKPROBE_SYMBOL(bd_emit);
 
-/*
- * Offsets of insn_idx and prev_insn_idx in struct bpf_verifier_stack_elem,
- * from the running kernel's BTF: st must come first and be the size the
- * headers say, the two ints right after it.  Else nothing is read there.
- */
-static void check_stack_elem(const struct btf *btf)
+/* At load, the fields checked: is the stack element as walk.c reads it? */
+void bd_walk_init(void)
 {
-	const struct btf_member *m;
-	const struct btf_type *t;
-	u32 insn = 0, prev = 0, st = U32_MAX, i;
-	const char *name;
-	s32 id;
-
-	id = bd_btf_find(btf, "bpf_verifier_stack_elem", BTF_KIND_STRUCT);
-	if (id <= 0)
-		return;
-	t = bd_btf_type(btf, id);
-	if (!t)
-		return;
-	for (i = 0, m = btf_type_member(t); i < btf_type_vlen(t); i++, m++) {
-		name = bd_btf_str(btf, m->name_off);
-		if (!name)
-			continue;
-		if (!strcmp(name, "st"))
-			st = __btf_member_bit_offset(t, m);
-		else if (!strcmp(name, "insn_idx"))
-			insn = __btf_member_bit_offset(t, m) / 8;
-		else if (!strcmp(name, "prev_insn_idx"))
-			prev = __btf_member_bit_offset(t, m) / 8;
-	}
-	if (st || insn != sizeof(struct bpf_verifier_state) || prev != insn + sizeof(int))
-		return;
-	elem_insn_ofs = insn;
-	elem_prev_ofs = prev;
-}
-
-/* At load: where the stack element keeps its insns, from BTF. */
-void bd_walk_init(const struct btf *btf)
-{
-	if (btf)
-		check_stack_elem(btf);
-	push_in_copy = elem_insn_ofs && !bd_hook_denied("push");
+	elem_known = bd_fields_ok(BD_R_ELEM);
+	push_in_copy = elem_known && !bd_hook_denied("push");
 }
 
 bool bd_async_walks(void)
 {
-	return elem_insn_ofs;
+	return elem_known;
 }

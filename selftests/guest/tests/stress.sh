@@ -24,6 +24,32 @@ json_reader() {
 	done
 }
 
+# /proc/PID/stat and /proc/PID/comm of every loader, in a loop: both
+# take the loader's task_lock() (proc_task_name), which on PREEMPT_RT is a
+# sleeping lock; a handler that took it too (get_task_comm() on 6.1 and
+# 6.12) would sleep in atomic context whenever they meet.
+proc_reader() {
+	python3 -c '
+import os, sys
+stop = sys.argv[1]
+n = 0
+while not os.path.exists(stop):
+    for p in os.listdir("/proc"):
+        if not p.isdigit():
+            continue
+        try:
+            if open("/proc/%s/comm" % p).read().strip() != "bpf-diag-load":
+                continue
+            for i in range(20):
+                open("/proc/%s/stat" % p).read()
+                open("/proc/%s/comm" % p).read()
+                n += 1
+        except OSError:
+            pass
+open(sys.argv[2], "w").write(str(n))
+' $T/stop $T/proc_reads || echo "the /proc reader failed" >>$T/errors
+}
+
 clearer() {
 	while [ ! -e $T/stop ]; do
 		sleep 2
@@ -41,10 +67,15 @@ t_stress() {
 	for i in 1 2; do reader $i & echo $! >>$T/bg; done
 	json_reader & echo $! >>$T/bg
 	clearer & echo $! >>$T/bg
+	rm -f $T/proc_reads
+	proc_reader & echo $! >>$T/bg
 	sleep $STRESS_SECONDS
 	stop_bg
+	echo "# /proc/PID/stat and comm of the loaders read $(cat $T/proc_reads 2>/dev/null || echo 0) times"
+	[ "$(cat $T/proc_reads 2>/dev/null || echo 0)" -gt 0 ] || echo "the /proc reader read no loader's stat" >>$T/errors
 	[ ! -s $T/errors ] || { sort $T/errors | uniq -c; fail_msg "readers saw errors"; return; }
 	echo clear >$D/filter
+	[ "$(counter envs)" -gt 0 ] || fail_msg "no env was recorded under the load"
 	echo "# $(counter envs) envs recorded in ${STRESS_SECONDS}s; kept $(grep -c . $D/envs); lock held at most $(counter lock_max_ns) ns"
 	echo "# $(grep '^lock ' $D/status | tr '\n' ';')"
 	bpf-diag-check --invariants >$T/inv || { grep -v "^ok" $T/inv | head -20; fail_msg "records inconsistent"; }
@@ -105,7 +136,7 @@ group_stress() {
 	*-debug) CORPUS=$(echo "$CORPUS" | grep -v -e /loops.bpf.o -e /paths.bpf.o) ;;
 	esac
 	EXPECT=$PROGS/expect.txt
-	check "stress: ${STRESS_SECONDS}s of loads on every vCPU, readers, filters, clears" t_stress
+	check "stress: ${STRESS_SECONDS}s of loads on every vCPU, readers, filters, clears, /proc readers of the loaders" t_stress
 	check "stress: envs = kept + evicted + cleared, bytes under max_bytes and all the envs'" t_counters
 	check "stress: a 128 KiB store under load stays under max_bytes" t_small_store
 	check "stress: the checker's records match the log while every vCPU verifies" t_checker_under_load

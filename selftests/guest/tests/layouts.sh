@@ -1,0 +1,70 @@
+# Struct layouts (issue: every struct read checked against BTF): bpf_diag
+# built against altered copies of this kernel's bpf_verifier.h
+# (scripts/build-variants), as a Debian stable update that changes a
+# verifier struct without changing the ABI name would leave a DKMS-built
+# module.  Loaded on the stock kernel: no oops (vmtest fails on any kernel
+# report), status names what differs, and where the kernel's offsets can
+# be read the records are as good as the real module's.
+VAR=$ST/variants
+LAYOUT_OBJS="$PROGS/report.bpf.o $PROGS/sockets.bpf.o $PROGS/alloc.bpf.o $PROGS/calls.bpf.o"
+
+variant_load() { # NAME: the variant in place of bpf_diag
+	rmmod bpf_diag 2>/dev/null
+	insmod $VAR/$1.ko || { fail_msg "insmod $1.ko failed"; return 1; }
+	grep -E '^(layout|recording|hook)' $D/status | grep -v ': attached ' | sed 's/^/# /'
+}
+
+# The variant NAME, whose status line must match PATTERN, records
+# complete and as the verifier says (the checker on a part of the corpus).
+records_exact() { # NAME PATTERN WHAT
+	variant_load $1 || return
+	grep -q "$2" $D/status || fail_msg "status does not say $3"
+	grep -qx 'recording: complete' $D/status || fail_msg "recording is not complete"
+	bpf-diag-check --expect $PROGS/expect.txt $LAYOUT_OBJS >$T/chk ||
+		{ grep '^not ok' $T/chk | head; fail_msg "the records differ from the verifier's"; }
+	tail -1 $T/chk | sed 's/^/# checker: /'
+	reload
+}
+
+# A member inserted before cur_state: everything after it read where the kernel has it.
+t_shift() {
+	records_exact shift '^layout: struct bpf_verifier_env member cur_state: built at [0-9]*, here at [0-9]*: read there$' \
+		"cur_state moved"
+}
+
+# bpf_reference_state grown: refs[] stepped with the kernel's size.
+t_grown() {
+	records_exact grown '^layout: struct bpf_reference_state: built [0-9]* bytes, here [0-9]*: arrays stepped with [0-9]*$' \
+		"bpf_reference_state's size differs"
+}
+
+# A member of another size: its readers refused, the rest attached.
+t_resized() {
+	local o
+	variant_load resized || return
+	grep -q '^layout: struct [a-z_]* member \(active_locks\|acquired_refs\): built at [0-9]*, 8 bytes; here: another size (4 bytes); not read, refused:' $D/status ||
+		fail_msg "status does not name the resized member"
+	grep -q '^hook leak: not attached, tried .*: reads struct [a-z_]* member \(active_locks\|acquired_refs\): another size' $D/status ||
+		fail_msg "the leak hook, which reads it, was not refused"
+	grep -qx 'recording: partial (see hooks not attached)' $D/status || fail_msg "recording is not partial"
+	grep -q '^hook env: attached' $D/status || fail_msg "the env hook, which does not read it, was refused"
+	for o in $PROGS/*.bpf.o; do bpf-diag-load -q -l 0 $o >/dev/null 2>&1; done
+	echo "# $(counter envs) envs recorded, $(counter events) events"
+	[ "$(counter envs)" -gt 0 ] || fail_msg "nothing recorded"
+	reload
+}
+
+group_layouts() {
+	local v
+	for v in shift grown resized; do
+		if [ ! -e $VAR/$v.ko ]; then
+			skip "layouts: the $v variant" "not built for this kernel (scripts/build-variants runs for 7.2 and 6.12)"
+			continue
+		fi
+		case $v in
+		shift) check "layouts: a member inserted before cur_state: read where the kernel has it, records as the verifier's" t_shift ;;
+		grown) check "layouts: bpf_reference_state grown: refs[] stepped with the kernel's size, records as the verifier's" t_grown ;;
+		resized) check "layouts: a member of another size: its readers refused and named, no oops" t_resized ;;
+		esac
+	done
+}
