@@ -3,9 +3,10 @@
  * bpf_diag: the running kernel's BTF, read and parsed by bpf_diag itself.
  *
  * At load, /sys/kernel/btf/vmlinux (raw BTF; its format is UAPI,
- * include/uapi/linux/btf.h) is read and parsed here.  The kernel's own BTF functions are not exported, and
- * bpf_diag never calls a function through an address it looked up: on a
- * CPU with IBT that is a control-protection fault.  Start-up (main.c)
+ * include/uapi/linux/btf.h) is read and parsed here.  The kernel's own BTF
+ * functions are not exported, and bpf_diag never calls a function through
+ * an address it looked up: on a CPU with IBT that is a control-protection
+ * fault.  Start-up (main.c)
  * takes what it needs from this copy (hooked functions' prototypes, the
  * struct members the handlers read, kfunc ids) and frees it.
  */

@@ -16,6 +16,7 @@ uptime_s() { cut -d. -f1 /proc/uptime; }
 # (20 MB logs, minutes at log level 2 on the debug kernel), for tests that
 # want many loads rather than one long one; capture's corpus check has them.
 SKIP_LOOPS="-x pth_loop_ok -x pth_loop_leak"
+# $LIGHT: "--light" under the knob CHECK_LIGHT=1 (run.sh sets it)
 # Run "$@" as test NAME: pass when it exits 0 and no fail_msg ran on the
 # way; the reason is the first failure's message.
 check() {

@@ -3,7 +3,8 @@
 # the closing "N passed, N failed, N skipped" line.  Exit 1 on any failure.
 #   run.sh [KNOB=VALUE]... [GROUP...]   (default: all groups, e.g. "run.sh skeleton")
 # A KNOB=VALUE argument sets one of the tests' knobs (UNLOAD_CYCLES,
-# STRESS_SECONDS, CORPUS_SKIP, BIG_ENV; see tests/*.sh) for this run.
+# STRESS_SECONDS, CORPUS_SKIP, BIG_ENV, CHECK_LIGHT, EVICT_ENVS; see
+# tests/*.sh and lib.sh) for this run.
 cd /opt/bpf_diag/selftests || exit 2
 . ./lib.sh
 groups= knobs=
@@ -13,6 +14,10 @@ for a; do
 	*) groups="$groups $a" ;;
 	esac
 done
+# CHECK_LIGHT=1 (a row whose verifier another row checks in full at log
+# level 2: a flavour of it, the debug build): the corpus checks run
+# bpf-diag-check --light (level 1: verdicts, leaks, invariants)
+LIGHT=${CHECK_LIGHT:+--light}
 [ -n "$groups" ] || groups=$(for f in tests/*.sh; do basename "$f" .sh; done)
 echo "KTAP version 1"
 v=$(sed -n 's/.* \(Debian [^ ]*\) .*/\1/p' /proc/version)

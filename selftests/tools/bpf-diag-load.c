@@ -5,6 +5,7 @@
  *
  *   bpf-diag-load [-l LEVEL] [-p PROG]... [-o LOGDIR] [-n REPEAT] [-c COMM] [-q] [-t] OBJ
  *   bpf-diag-load -L OBJ          (list its programs, one name per line)
+ *   bpf-diag-load -F N            (flood: N raw loads of a 2-insn filter)
  *
  * For each program (all programs of OBJ unless -p names some), prints
  *   prog=NAME verdict=accepted|rejected err=N
@@ -13,7 +14,10 @@
  * in the BPF_PROG_LOAD syscalls of the programs named (not libbpf's
  * feature probes, maps or BTF), summed over all loads; under QEMU's icount
  * (scripts/bench) a guest nanosecond is one executed instruction.
- * -c sets the task's name (comm) before loading.
+ * -c sets the task's name (comm) before loading.  -F N loads N times a
+ * socket filter "r0 = 0; exit" named "flood" through the bpf(2) syscall,
+ * without libbpf: as many verifications as cheaply as can be (tests of the
+ * store's eviction under icount).
  * Exit status: 0 when every program could be opened and tried (whatever the
  * verifier said), 2 on usage/setup errors.
  */
@@ -134,6 +138,35 @@ static int load_one(const char *path, const char *name, int level,
 	return err;
 }
 
+/* N raw loads of the smallest program there is; how many were accepted */
+static int flood(long n)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	union bpf_attr attr;
+	long i, ok = 0;
+	int fd;
+
+	for (i = 0; i < n; i++) {
+		memset(&attr, 0, sizeof(attr));
+		attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+		attr.insns = (unsigned long)insns;
+		attr.insn_cnt = 2;
+		attr.license = (unsigned long)"GPL";
+		strcpy(attr.prog_name, "flood");
+		fd = syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+		if (fd >= 0) {
+			ok++;
+			close(fd);
+		}
+	}
+	if (!quiet)
+		printf("flood: %ld loads, %ld accepted\n", n, ok);
+	return ok == n ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	const char *logdir = NULL, *names[256];
@@ -142,7 +175,7 @@ int main(int argc, char **argv)
 	struct bpf_program *p;
 	char *log;
 
-	while ((c = getopt(argc, argv, "l:p:o:n:c:qtL")) != -1) {
+	while ((c = getopt(argc, argv, "l:p:o:n:c:qtLF:")) != -1) {
 		switch (c) {
 		case 'l': level = atoi(optarg); break;
 		case 'p': if (nnames < 256) names[nnames++] = optarg; break;
@@ -152,12 +185,14 @@ int main(int argc, char **argv)
 		case 't': timing = 1; break;
 		case 'L': list = 1; break;
 		case 'c': prctl(PR_SET_NAME, optarg, 0, 0, 0); break;
+		case 'F': return flood(atol(optarg));
 		default: return 2;
 		}
 	}
 	if (optind + 1 != argc) {
 		fprintf(stderr, "usage: %s [-l LEVEL] [-p PROG]... [-o LOGDIR|-] [-n N] [-c COMM] [-q] [-t] OBJ\n"
-			"       %s -L OBJ\n", argv[0], argv[0]);
+			"       %s -L OBJ\n"
+			"       %s [-q] [-c COMM] -F N\n", argv[0], argv[0], argv[0]);
 		return 2;
 	}
 	libbpf_set_print(silent_print);

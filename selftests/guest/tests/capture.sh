@@ -30,7 +30,7 @@ t_kprobes() {
 	reload ftrace=0 || return 1
 	grep -q "^entry hooks: kprobes (ftrace=0)" $D/status || fail_msg "$(grep "^entry hooks:" $D/status)"
 	grep -q "^hook pop: attached kprobe " $D/status || fail_msg "$(grep "^hook pop:" $D/status)"
-	bpf-diag-check --expect $EXPECT $(echo "${CORPUS_SKIP:-}" | tr , '\n' | sed '/./s/^/-S /') \
+	bpf-diag-check $LIGHT --expect $EXPECT $(echo "${CORPUS_SKIP:-}" | tr , '\n' | sed '/./s/^/-S /') \
 		$o >$T/out 2>&1 ||
 		{ grep "^not ok" $T/out | sed 's/^/# /'; fail_msg "checker with ftrace=0"; }
 	tail -1 $T/out | sed 's/^/# ftrace=0: /'
@@ -54,9 +54,9 @@ t_no_lost_hits() {
 PAR="$PROGS/paths.bpf.o $PROGS/sockets.bpf.o $PROGS/objects.bpf.o $PROGS/flow.bpf.o"
 par_round() { # prints the number of overlapping verifications
 	local a b ra rb
-	bpf-diag-check --expect $EXPECT $SKIP_LOOPS $PAR >$T/par1 2>&1 &
+	bpf-diag-check $LIGHT --expect $EXPECT $SKIP_LOOPS $PAR >$T/par1 2>&1 &
 	a=$!
-	bpf-diag-check --expect $EXPECT $SKIP_LOOPS $PAR >$T/par2 2>&1 &
+	bpf-diag-check $LIGHT --expect $EXPECT $SKIP_LOOPS $PAR >$T/par2 2>&1 &
 	b=$!
 	wait $a; ra=$?
 	wait $b; rb=$?
@@ -175,8 +175,8 @@ group_capture() {
 	check "capture: status names the hook of every role" t_status_strategy
 	# CORPUS_SKIP=PROG,PROG: programs listed as skipped, not loaded (the
 	# debug kernel's run leaves out the slow loop programs)
-	subtest "capture: bpf-diag-check over the corpus" \
-		bpf-diag-check --expect $EXPECT \
+	subtest "capture: bpf-diag-check${LIGHT:+ $LIGHT} over the corpus" \
+		bpf-diag-check $LIGHT --expect $EXPECT \
 		$(echo "${CORPUS_SKIP:-}" | tr , '\n' | sed '/./s/^/-S /') $CORPUS
 	check "capture: no unresolved, untracked, dropped or missed hits" t_no_lost_hits
 	check "capture: with ftrace=0 (kprobes) the checker agrees as well" t_kprobes

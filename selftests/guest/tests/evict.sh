@@ -5,21 +5,20 @@
 # not go over the whole store with IRQs off while every verifying CPU
 # spins on bd_lock.  Run under QEMU's icount (host-tests: vmtest --icount
 # --smp 1), where a nanosecond of lock hold is an executed instruction.
-EVICT_ENVS=${EVICT_ENVS:-30000}
+EVICT_ENVS=${EVICT_ENVS:-20000}
 
 t_evict_reader() {
 	local holds slow
 	reload max_envs=$EVICT_ENVS max_bytes=$((512 << 20)) || { fail_msg "insmod failed"; return; }
 	# a store of EVICT_ENVS envs, then a reader on the newest one
-	bpf-diag-load -q -l 0 -n $EVICT_ENVS -p sock_release $PROGS/sock.bpf.o
+	bpf-diag-load -q -F $EVICT_ENVS
 	python3 - $EVICT_ENVS <<'PY' || fail_msg "the slow reader failed"
 import os, subprocess, sys
 n = int(sys.argv[1])
 f = os.open("/sys/kernel/debug/bpf_diag/report", os.O_RDONLY)
 first = os.read(f, 200)      # stands on the newest env
 # every env in the store is evicted under the reader's feet
-subprocess.run(["bpf-diag-load", "-q", "-l", "0", "-n", str(n + 10), "-p", "sock_release",
-                "/opt/bpf_diag/progs/sock.bpf.o"], check=True)
+subprocess.run(["bpf-diag-load", "-q", "-F", str(n + 10)], check=True)
 rest = b""
 while True:
     b = os.read(f, 65536)

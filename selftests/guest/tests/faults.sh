@@ -130,13 +130,68 @@ t_kmemleak() {
 	fail_msg "kmemleak: $(grep -c 'unreferenced object' $T/leaks) unreferenced objects"
 }
 
+# A reader whose own allocations fail (fail-nth on the reading thread: the
+# N-th allocation of its next system calls fails, for N = 1, 2, ...): every
+# env in envs is in report and report.json, shown or with its error, and
+# at least one N made an env's index fail (report.c's rep_enter), i.e.
+# the test reached what it is for.
+t_report_nomem() {
+	reload
+	bpf-diag-load -q -l 0 $PROGS/report.bpf.o
+	bpf-diag-load -q -l 0 $PROGS/sock.bpf.o
+	sed -n 's/^env=\([0-9]*\) .*/\1/p' $D/envs | sort -n >$T/ids
+	python3 - $T/ids <<'PY' || fail_msg "an env was missing from a report"
+import json, os, re, sys
+ids = open(sys.argv[1]).read().split()
+D = "/sys/kernel/debug/bpf_diag/"
+def read(name, nth):
+    fd = os.open(D + name, os.O_RDONLY)
+    with open("/proc/thread-self/fail-nth", "w") as f:
+        f.write(str(nth))
+    out, errors = b"", 0
+    while True:
+        try:
+            b = os.read(fd, 4096)
+        except OSError:
+            errors += 1          # a failed read: a tool reads on
+            if errors > 50:
+                raise
+            continue
+        if not b:
+            break
+        out += b
+    with open("/proc/thread-self/fail-nth", "w") as f:
+        f.write("0")
+    os.close(fd)
+    return out.decode()
+shown_err = 0
+bad = 0
+for nth in range(1, 40):
+    text = read("report", nth)
+    got = sorted(set(re.findall(r"^env (\d+):", text, re.M)), key=int)
+    shown_err += len(re.findall(r"^env \d+: prog \S+: not shown: no memory", text, re.M))
+    js = json.loads(read("report.json", nth))
+    jids = sorted((str(e["env"]) for e in js), key=int)
+    if got != ids or jids != ids:
+        print("# fail-nth=%d: envs %s, report %s, report.json %s" % (nth, " ".join(ids), " ".join(got), " ".join(jids)))
+        bad += 1
+print("# %d envs; 39 reads of each report with one allocation failing: %d with an env shown as not indexed" % (len(ids), shown_err))
+if not shown_err:
+    print("# no read reached an env's index allocation")
+    bad += 1
+sys.exit(1 if bad else 0)
+PY
+	reload
+}
+
 group_faults() {
 	EXPECT=$PROGS/expect.txt
 	ensure_loaded
 	if [ ! -d $FA ]; then
 		for t in "every 7th allocation fails" "20% of allocations fail at random" \
 			 "only the first allocation fails" \
-			 "insmod with each allocation failing in turn" "kmemleak finds nothing"; do
+			 "insmod with each allocation failing in turn" \
+			 "a reader's allocations fail" "kmemleak finds nothing"; do
 			skip "faults: $t" "this kernel has no CONFIG_FAULT_INJECTION_DEBUG_FS ($FA missing)"
 		done
 		return
@@ -145,5 +200,6 @@ group_faults() {
 	check "faults: 20% of allocations fail at random: losses counted, verdicts unchanged" t_random
 	check "faults: only the first allocation fails, a probe's env: counted in envs_dropped" t_first
 	check "faults: insmod with each allocation failing in turn" t_insmod_fail_nth
+	check "faults: a reader's allocations fail: every env in both reports, shown or with its error" t_report_nomem
 	check "faults: kmemleak finds nothing after all of it" t_kmemleak
 }

@@ -56,7 +56,7 @@ t_after_cycles() {
 
 # Every kprobe and ftrace hook bpf_diag registered is gone after rmmod.
 t_no_probe_left() {
-	local kl=/sys/kernel/debug/kprobes/list ef=/sys/kernel/debug/tracing/enabled_functions n s
+	local kl=/sys/kernel/debug/kprobes/list ef=/sys/kernel/tracing/enabled_functions n s
 	[ -r $kl ] || { fail_msg "no $kl"; return; }
 	rmmod bpf_diag 2>/dev/null
 	{ sort $kl; echo "@@ no such probe @@"; } >$T/kp.before
