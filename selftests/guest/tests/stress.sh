@@ -47,6 +47,11 @@ t_stress() {
 	reload
 	rm -f $T/errors $T/proc_reads
 	proc_reader & echo $! >>$T/bg
+	# and one loader of a 2-insn filter in a loop: many bpf_check() entries
+	# a second, each meeting the /proc reader's task_lock() (with the old
+	# get_task_comm() in the entry hook, 6.1-rt and 6.12-rt said "BUG:
+	# scheduling while atomic" within seconds: scripts/rt-comm-repro)
+	bg_start bpf-diag-load -q -F 500
 	loaders_start 3 $CORPUS
 	for i in 1 2; do reader $i & echo $! >>$T/bg; done
 	json_reader & echo $! >>$T/bg
