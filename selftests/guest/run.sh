@@ -24,6 +24,8 @@ v=$(sed -n 's/.* \(Debian [^ ]*\) .*/\1/p' /proc/version)
 echo "# kernel $(uname -r)${v:+ ($v)}"
 [ ! -e /opt/bpf_diag/origin ] || diag "module built by $(cat /opt/bpf_diag/origin)"
 [ -z "$knobs" ] || diag "knobs:$knobs"
+! grep -qw kmemleak=off /proc/cmdline ||
+	diag "kmemleak is off in this boot (KMEMLEAK=off: the row's leak checks are another part's)"
 for g in $groups; do
 	diag "group $g"
 	t0=$(uptime_s)

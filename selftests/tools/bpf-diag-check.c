@@ -83,6 +83,9 @@ struct idset {
 	unsigned int aux[MAX_IDS];
 };
 
+/* ids (or source refs) that did not fit a table; the program fails */
+static int ids_full;
+
 static int idset_find(const struct idset *s, unsigned int id)
 {
 	int i;
@@ -95,8 +98,12 @@ static int idset_find(const struct idset *s, unsigned int id)
 
 static void idset_add(struct idset *s, unsigned int id, int insn, unsigned int aux)
 {
-	if (idset_find(s, id) >= 0 || s->n >= MAX_IDS)
+	if (idset_find(s, id) >= 0)
 		return;
+	if (s->n >= MAX_IDS) {
+		ids_full++;
+		return;
+	}
 	s->id[s->n] = id;
 	s->insn[s->n] = insn;
 	s->aux[s->n] = aux;
@@ -116,10 +123,14 @@ static bool pair_in(const struct idset *s, unsigned int id, int insn)
 
 static void pair_add(struct idset *s, unsigned int id, int insn)
 {
-	if (!pair_in(s, id, insn) && s->n < MAX_IDS) {
-		s->id[s->n] = id;
-		s->insn[s->n++] = insn;
+	if (pair_in(s, id, insn))
+		return;
+	if (s->n >= MAX_IDS) {
+		ids_full++;
+		return;
 	}
+	s->id[s->n] = id;
+	s->insn[s->n++] = insn;
 }
 
 /* ---- bpf_diag's files ---- */
@@ -308,13 +319,17 @@ static void read_events(long seq, struct events *ev)
 				ev->src[ev->nsrc].insn = insn;
 				snprintf(ev->src[ev->nsrc].where, sizeof(ev->src[0].where), "%s", src);
 				ev->nsrc++;
+			} else {
+				ids_full++;
 			}
 		} else {
 			ev->nosrc++;
 		}
 		if (!strcmp(kind, "acquire")) {
+			int n0 = ev->acq.n;
+
 			idset_add(&ev->acq, id, insn, kvl(line, "parent", 0));
-			if (ev->acq.n <= MAX_IDS) {
+			if (ev->acq.n > n0) {
 				ev->acq_path[ev->acq.n - 1] = kvl(line, "path", -1);
 				ev->acq_idx[ev->acq.n - 1] = kvl(line, "idx", -1);
 			}
@@ -1230,6 +1245,7 @@ static void check_prog(const char *obj, const char *name)
 	int ret = 0, lret = 0, err, i;
 	struct ktags tags;
 
+	ids_full = 0;
 	t_start = now();
 	for (;;) {
 		/* our env, if any, comes after these (not a retry's) */
@@ -1310,13 +1326,24 @@ static void check_prog(const char *obj, const char *name)
 			report(obj, name, &r, skip);
 			return;
 		}
-		/* libbpf failed before the kernel saw the program */
-		if (ret == NOT_LOADED && !(x && !x->since[0])) {
+		/*
+		 * libbpf failed before the kernel saw the program: a skip only
+		 * for a program the corpus expects nothing of here (x is NULL:
+		 * no expect line, or since= above this kernel).  One expected
+		 * here (no since=, or since= at or below this kernel) must load.
+		 */
+		if (ret == NOT_LOADED && !x) {
 			snprintf(skip, sizeof(skip), "libbpf did not load it (%d): %s", lret,
 				 libbpf_msg[0] ? libbpf_msg : "no message");
 			free(log);
 			report(obj, name, &r, skip);
 			return;
+		}
+		if (ret == NOT_LOADED) {
+			why(&r, "expected to load here (%s%s), but libbpf did not load it (%d): %s",
+			    x->since[0] ? "since=" : "no since=", x->since, lret,
+			    libbpf_msg[0] ? libbpf_msg : "no message");
+			goto out;
 		}
 		why(&r, "no env recorded for this load (verifier returned %d, libbpf %d%s%s)",
 		    ret, lret, libbpf_msg[0] ? ": " : "", libbpf_msg);
@@ -1504,6 +1531,9 @@ released:
 	free(vl);
 out:
 	free(log);
+	if (ids_full)
+		why(&r, "%d ids or source lines did not fit the checker's tables (%d each)",
+		    ids_full, MAX_IDS);
 	report(obj, name, &r, NULL);
 }
 
@@ -1615,6 +1645,12 @@ int main(int argc, char **argv)
 		}
 	}
 	restore_filter();
+	if (!ntest && !invariants) {
+		/* -p names no program of the objects: nothing ran, not a pass */
+		ntest++;
+		nfail++;
+		printf("not ok %d no program of the objects was selected (-p/-x)\n", ntest);
+	}
 	printf("1..%d\n", ntest);
 	printf("%d passed, %d failed, %d skipped\n", npass, nfail, nskip);
 	return nfail ? 1 : 0;

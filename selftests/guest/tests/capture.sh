@@ -152,22 +152,56 @@ t_bounds() {
 	reload
 }
 
+# rmmod while programs are being verified: with a file open, rmmod is
+# refused (the open file pins the module) and the file still reads; once
+# it is closed, rmmod unloads mid-verification and insmod records again.
 t_unload_busy() {
-	local i pid
+	local i pid err
 	( while :; do bpf-diag-load $PROGS/sock.bpf.o >/dev/null 2>&1; done ) &
 	pid=$!
 	for i in 1 2 3 4 5 6; do
 		exec 3<$D/events
-		rmmod bpf_diag 2>/dev/null
-		cat <&3 >/dev/null 2>&1
+		if err=$(rmmod bpf_diag 2>&1); then
+			fail_msg "cycle $i: rmmod succeeded with events open"
+		else
+			echo "$err" | grep -qE "in use|Resource temporarily unavailable" ||
+				fail_msg "cycle $i: rmmod refused, but not as in use: $err"
+		fi
+		[ -d $D ] || fail_msg "cycle $i: $D gone while events was open"
+		cat <&3 >/dev/null || fail_msg "cycle $i: the open events file did not read"
 		exec 3<&-
-		[ -d $D ] || insmod $KO || { kill $pid; fail_msg "insmod $i failed"; }
+		rmmod bpf_diag || fail_msg "cycle $i: rmmod refused with no file open"
+		[ ! -d $D ] || fail_msg "cycle $i: $D still there after rmmod"
+		insmod $KO || { fail_msg "cycle $i: insmod failed"; break; }
 	done
 	kill $pid
 	wait $pid 2>/dev/null
 	ensure_loaded
 	bpf-diag-load -p sock_leak $PROGS/sock.bpf.o >/dev/null
 	grep -q "kind=leak" $D/events || fail_msg "not recording after the cycles"
+}
+
+# The checker's own verdict on a program libbpf cannot load (a kfunc no
+# kernel has): expected to load here (no since=, or since= at or below this
+# kernel), that is a failure, never "ok # SKIP"; with since= above this
+# kernel (6.1 against since=6.2) it is the "needs kernel" skip.
+t_checker_since() {
+	local C=$ST/progs-checker out rel maj min
+	sed 's/ since=[0-9.]*$//' $C/checker.expect >$T/nosince.expect
+	for e in $C/checker.expect $T/nosince.expect; do
+		out=$(bpf-diag-check --expect $e $C/since_unloadable.bpf.o 2>&1)
+		rc=$?
+		echo "$out" | grep -E "^(ok|not ok) " | sed "s|^|# $(basename $e): |"
+		rel=$(uname -r); maj=${rel%%.*}; min=${rel#*.}; min=${min%%[!0-9]*}
+		if [ $e = $C/checker.expect ] && [ $maj -eq 6 ] && [ $min -lt 2 ]; then
+			[ $rc = 0 ] && echo "$out" | grep -q "^ok 1 .*# SKIP needs kernel >= 6.2: libbpf" ||
+				fail_msg "$(basename $e) on $rel: not the 'needs kernel' skip (rc $rc)"
+			continue
+		fi
+		[ $rc != 0 ] || fail_msg "$(basename $e): the checker exited 0"
+		echo "$out" | grep -q "^not ok 1 .*expected to load here.*libbpf did not load it" ||
+			fail_msg "$(basename $e): no 'not ok' naming libbpf's failure"
+	done
 }
 
 group_capture() {
@@ -179,6 +213,7 @@ group_capture() {
 		bpf-diag-check $LIGHT --expect $EXPECT \
 		$(echo "${CORPUS_SKIP:-}" | tr , '\n' | sed '/./s/^/-S /') $CORPUS
 	check "capture: no unresolved, untracked, dropped or missed hits" t_no_lost_hits
+	check "capture: a program expected to load that libbpf refuses fails the checker" t_checker_since
 	check "capture: with ftrace=0 (kprobes) the checker agrees as well" t_kprobes
 	check "capture: two loaders side by side get complete envs" t_parallel
 	check "capture: status says which functions are inlined, as the symbols show" t_status_derived

@@ -46,8 +46,13 @@ t_caps() {
 t_checker_fails_without_pops() {
 	reload deny_hooks=pop || return 1
 	grep -q "^hook pop: not attached.*not recorded: paths" $D/status || fail_msg "status"
-	bpf-diag-check -p pth_nest3 $PROGS/paths.bpf.o >$T/out && { reload; fail_msg "checker passed"; }
+	bpf-diag-check -p pth_nest3 $PROGS/paths.bpf.o >$T/out
+	rc=$?
 	grep "^not ok" $T/out | sed 's/^/# /'
+	# exit 1 is the checker's "a test failed"; anything else (a crash) is not
+	[ $rc = 1 ] || fail_msg "checker exit $rc, want 1"
+	grep -q "^not ok 1 paths.bpf.o:pth_nest3 # .*path" $T/out ||
+		fail_msg "no 'not ok' about the paths: $(grep -v '^#' $T/out | head -3)"
 	reload
 }
 
