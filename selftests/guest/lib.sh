@@ -19,9 +19,14 @@ SKIP_LOOPS="-x pth_loop_ok -x pth_loop_leak"
 # $LIGHT: "--light" under the knob CHECK_LIGHT=1 (run.sh sets it)
 # Run "$@" as test NAME: pass when it exits 0 and no fail_msg ran on the
 # way; the reason is the first failure's message.
+# SKIP_TESTS=t_a,t_b (a row's knob): those test functions are skipped,
+# said as such, not run.
 check() {
 	local name=$1 out rc t0
 	shift
+	case ",${SKIP_TESTS:-}," in *",$1,"*)
+		skip "$name" "left out on this row (SKIP_TESTS=$SKIP_TESTS)"; return ;;
+	esac
 	rm -f $T/.failed
 	t0=$(uptime_s)
 	out=$("$@" 2>&1)

@@ -3,7 +3,7 @@
 # the closing "N passed, N failed, N skipped" line.  Exit 1 on any failure.
 #   run.sh [KNOB=VALUE]... [GROUP...]   (default: all groups, e.g. "run.sh skeleton")
 # A KNOB=VALUE argument sets one of the tests' knobs (UNLOAD_CYCLES,
-# STRESS_SECONDS, CORPUS_SKIP, BIG_ENV, CHECK_LIGHT, EVICT_ENVS; see
+# STRESS_SECONDS, CORPUS_SKIP, BIG_ENV, CHECK_LIGHT, EVICT_ENVS, SKIP_TESTS; see
 # tests/*.sh and lib.sh) for this run.
 cd /opt/bpf_diag/selftests || exit 2
 . ./lib.sh
