@@ -43,6 +43,15 @@ check() {
 # Print a failure; the test fails even if later commands succeed.
 fail_msg() { echo "$*"; [ -e $T/.failed ] || echo "$*" >$T/.failed; return 1; }
 ensure_loaded() { [ -d $D ] || insmod $KO; }
+# Read every file bpf_diag serves once; print "read F failed" for each that
+# did not read, and return 1 if any did not.
+read_files() {
+	local f r=0
+	for f in envs events paths history report report.json status filter control; do
+		cat $D/$f >/dev/null || { echo "read $f failed"; r=1; }
+	done
+	return $r
+}
 
 # Run a KTAP-printing command as a nested subtest: its lines indented, its
 # counts added to ours, and one parent line that fails if it failed.

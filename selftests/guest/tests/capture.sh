@@ -192,11 +192,11 @@ t_unload_busy() {
 t_checker_since() {
 	local C=$ST/progs-checker out rel maj min
 	sed 's/ since=[0-9.]*$//' $C/checker.expect >$T/nosince.expect
+	rel=$(uname -r); maj=${rel%%.*}; min=${rel#*.}; min=${min%%[!0-9]*}
 	for e in $C/checker.expect $T/nosince.expect; do
 		out=$(bpf-diag-check --expect $e $C/since_unloadable.bpf.o 2>&1)
 		rc=$?
 		echo "$out" | grep -E "^(ok|not ok) " | sed "s|^|# $(basename $e): |"
-		rel=$(uname -r); maj=${rel%%.*}; min=${rel#*.}; min=${min%%[!0-9]*}
 		if [ $e = $C/checker.expect ] && [ $maj -eq 6 ] && [ $min -lt 2 ]; then
 			[ $rc = 0 ] && echo "$out" | grep -q "^ok 1 .*# SKIP needs kernel >= 6.2: libbpf" ||
 				fail_msg "$(basename $e) on $rel: not the 'needs kernel' skip (rc $rc)"

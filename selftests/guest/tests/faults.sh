@@ -130,12 +130,10 @@ t_insmod_fail_nth() {
 # nothing.  An object is reported only once it is 5 s old and unchanged
 # over two scans: wait 6 s first, or the last loads' leaks go unseen.
 t_kmemleak() {
-	local k=/sys/kernel/debug/kmemleak f flt
+	local k=/sys/kernel/debug/kmemleak flt out
 	for flt in clear leaked verdict=rejected prog=sock* ref=2 path=1 comm=bpf-diag-load; do
 		echo "$flt" >$D/filter || fail_msg "filter '$flt' refused"
-		for f in envs events paths history report report.json status filter control; do
-			cat $D/$f >/dev/null || fail_msg "read $f failed"
-		done
+		out=$(read_files) || fail_msg "$out"
 	done
 	echo "nosuchkey=1" >$D/filter 2>/dev/null && fail_msg "an unknown key was accepted"
 	echo clear >$D/filter

@@ -4,16 +4,14 @@ STRESS_SECONDS=${STRESS_SECONDS:-20}
 FILTERS="none leaked verdict=rejected verdict=accepted prog=s* ref=2 path=1 locks env=3 comm=bpf-diag-load pid=1 prog=pth_loop_leak"
 
 reader() { # N: reads every file with the Nth filter, over and over
-	local i=$1 f flt
+	local i=$1 flt
 	set -- $FILTERS
 	while [ ! -e $T/stop ]; do
 		i=$(( (i + 1) % $# ))
 		eval flt=\${$((i + 1))}
 		[ "$flt" = none ] && flt=clear
 		echo "$flt" >$D/filter || echo "filter '$flt' refused" >>$T/errors
-		for f in envs events paths history report report.json status filter control; do
-			cat $D/$f >/dev/null || echo "read $f failed" >>$T/errors
-		done
+		read_files >>$T/errors
 	done
 }
 
