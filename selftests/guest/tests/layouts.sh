@@ -54,6 +54,33 @@ t_resized() {
 	reload
 }
 
+# bpf_diag with one defect put in on purpose (scripts/build-variants'
+# mutants): the checker must fail each, for the reason the defect gives.
+# Each passed the checker before issue 24's exact checks.
+mutant_fails() { # NAME PATTERN OBJ [ARGS]...: the checker fails NAME with PATTERN
+	local name=$1 pat=$2
+	shift 2
+	variant_load $name || return
+	bpf-diag-check "$@" >$T/chk 2>&1
+	rc=$?
+	grep '^not ok' $T/chk | head -3 | cut -c1-300 | sed "s/^/# $name: /"
+	[ $rc = 1 ] || fail_msg "$name: checker exit $rc, want 1"
+	grep -q "$pat" $T/chk || fail_msg "$name: no 'not ok' matching: $pat"
+	reload
+}
+
+t_mutants() {
+	mutant_fails m_callsite \
+		'^not ok [0-9]* calls.bpf.o:call_sub_acq # acquire id=[0-9]* at insn 0, but the log shows it gained at insn [0-9]*' \
+		-p call_sub_acq -p cb_loop_ok $PROGS/calls.bpf.o
+	mutant_fails m_branch \
+		'^not ok [0-9]* sock.bpf.o:sock_leak # failing path [0-9]*: path [0-9]* forked from it at insn [0-9]*, its history names that branch 0 times' \
+		-p sock_leak $PROGS/sock.bpf.o
+	mutant_fails m_release \
+		'^not ok [0-9]* iters.bpf.o:it_nested # accepted, but id [0-9]* is never released or dropped' \
+		-p it_nested $PROGS/iters.bpf.o
+}
+
 group_layouts() {
 	local v
 	for v in shift grown resized; do
@@ -67,4 +94,9 @@ group_layouts() {
 		resized) check "layouts: a member of another size: its readers refused and named, no oops" t_resized ;;
 		esac
 	done
+	# the mutants are built for 7.2 (the checker is the same on every row)
+	case $(uname -r) in
+	7.2.*)
+		check "layouts: bpf_diag with a defect put in (blamed acquire, branch left out, release lost): the checker fails each" t_mutants ;;
+	esac
 }
