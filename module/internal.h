@@ -169,6 +169,8 @@ struct bd_env {
 	u32 h_len;
 	u32 h_lost;			/* entries lost on the failing path */
 	struct bd_vec hist;
+	/* pages it needed that the pool could not give (each a loss above) */
+	u32 alloc_failed;
 };
 
 /* Events below this count are complete. */
@@ -201,6 +203,7 @@ struct bd_counters {
 	atomic64_t events;		/* events recorded */
 	atomic64_t events_dropped;	/* past max_events / max_bytes / memory */
 	atomic64_t alloc_failed;	/* a page was needed and the pool had none */
+	atomic64_t alloc_failed_unlisted; /* ... not counted on an env listed now */
 	atomic64_t untracked;		/* hook hits in a task with no record */
 	atomic64_t unresolved;		/* acquire slots that could not be read */
 	atomic64_t lock_irq;		/* lock/IRQ states seen (not owned refs) */
@@ -215,7 +218,7 @@ extern struct bd_counters bd_cnt;
 
 unsigned long bd_lock(void);
 void bd_unlock(unsigned long flags);
-struct bd_page *bd_page_get(struct bd_env *e);
+struct bd_page *bd_page_get(struct bd_env *e, struct bd_env *owner);
 void bd_page_put(struct bd_page *p);
 void bd_pages_put_locked(struct bd_page *head, struct bd_page *tail, u32 n);
 unsigned int bd_pool_free_pages(void);

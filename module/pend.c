@@ -16,7 +16,7 @@ struct bd_pending *bd_pend_push(struct bd_ctx *c)
 		if (ch)
 			c->spare = NULL;
 		else
-			ch = (struct bd_pend_chunk *)bd_page_get(NULL);
+			ch = (struct bd_pend_chunk *)bd_page_get(NULL, c->rec);
 		if (!ch)
 			return NULL;
 		ch->prev = c->pend;

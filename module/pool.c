@@ -99,12 +99,28 @@ static bool fail_now(void)
 NOKPROBE_SYMBOL(fail_now);
 
 /*
+ * A page that could not be had: counted, and on the env it was for
+ * (@owner, written only by its verifying task), or as unlisted when there
+ * is none (an env not created, or a walk not recorded).
+ */
+static void alloc_failed(struct bd_env *owner)
+{
+	atomic64_inc(&bd_cnt.alloc_failed);
+	if (owner)
+		WRITE_ONCE(owner->alloc_failed, owner->alloc_failed + 1);
+	else
+		atomic64_inc(&bd_cnt.alloc_failed_unlisted);
+}
+
+NOKPROBE_SYMBOL(alloc_failed);
+
+/*
  * A page for @e (linked into its chain), or for the capture's own use
  * (@e NULL), charged against max_bytes: old finished envs are evicted for
  * room.  NULL when there is no room or no free page; the caller counts
- * what it loses.  Any context.
+ * what it loses, a failed allocation is counted on @owner.  Any context.
  */
-struct bd_page *bd_page_get(struct bd_env *e)
+struct bd_page *bd_page_get(struct bd_env *e, struct bd_env *owner)
 {
 	struct bd_page *p = NULL;
 	unsigned long flags;
@@ -112,7 +128,7 @@ struct bd_page *bd_page_get(struct bd_env *e)
 	long b;
 
 	if (fail_now()) {
-		atomic64_inc(&bd_cnt.alloc_failed);
+		alloc_failed(owner);
 		return NULL;
 	}
 	flags = bd_lock();
@@ -121,7 +137,7 @@ struct bd_page *bd_page_get(struct bd_env *e)
 			goto out;
 	p = free_list;
 	if (!p) {
-		atomic64_inc(&bd_cnt.alloc_failed);
+		alloc_failed(owner);
 		goto out;
 	}
 	free_list = p->next;

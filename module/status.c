@@ -120,6 +120,7 @@ void bpf_diag_hooks_show(struct seq_file *m)
 	show_counter(m, "events", &bd_cnt.events);
 	show_counter(m, "events_dropped", &bd_cnt.events_dropped);
 	show_counter(m, "alloc_failed", &bd_cnt.alloc_failed);
+	show_counter(m, "alloc_failed_unlisted", &bd_cnt.alloc_failed_unlisted);
 	show_counter(m, "untracked", &bd_cnt.untracked);
 	show_counter(m, "unresolved", &bd_cnt.unresolved);
 	show_counter(m, "lock_irq_states", &bd_cnt.lock_irq);

@@ -57,6 +57,8 @@ NOKPROBE_SYMBOL(put_locked);
 
 static void unlink_locked(struct bd_env *e)
 {
+	/* its failed allocations stay counted */
+	atomic64_add(READ_ONCE(e->alloc_failed), &bd_cnt.alloc_failed_unlisted);
 	list_del(&e->node);
 	e->linked = false;
 	nr_envs--;
@@ -100,7 +102,7 @@ void bd_env_put(struct bd_env *e)
 /* A record for a verification of @prog starting now; NULL (counted) if no room. */
 struct bd_env *bd_env_new(struct bpf_prog *prog)
 {
-	struct bd_page *pg = bd_page_get(NULL);
+	struct bd_page *pg = bd_page_get(NULL, NULL);
 	struct bd_env_page *ep;
 	unsigned long flags;
 	struct bd_env *e;

@@ -69,7 +69,7 @@ void *bd_vec_slot(struct bd_env *e, struct bd_vec *v, u32 i)
 	if (c != v->pages || (c >= BD_VEC_DIRECT && k / BD_DIR_SLOTS >= BD_VEC_DIRS))
 		return NULL;
 	if (c < BD_VEC_DIRECT) {
-		p = bd_page_get(e);
+		p = bd_page_get(e, e);
 		if (!p)
 			return NULL;
 		WRITE_ONCE(v->direct[c], p);
@@ -78,13 +78,13 @@ void *bd_vec_slot(struct bd_env *e, struct bd_vec *v, u32 i)
 	}
 	dp = v->dir[k / BD_DIR_SLOTS];
 	if (!dp) {
-		dp = bd_page_get(e);
+		dp = bd_page_get(e, e);
 		if (!dp)
 			return NULL;
 		memset(dp->data, 0, sizeof(dp->data));
 		WRITE_ONCE(v->dir[k / BD_DIR_SLOTS], dp);
 	}
-	p = bd_page_get(e);
+	p = bd_page_get(e, e);
 	if (!p)
 		return NULL;
 	WRITE_ONCE(dir_slots(dp)[k % BD_DIR_SLOTS], p);

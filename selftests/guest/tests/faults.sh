@@ -22,15 +22,34 @@ fa_set() { # interval probability times
 lossy_envs() { # envs kept that name a loss
 	grep -c -E ' (dropped|src_dropped|paths_dropped|history_lost)=[1-9]| paths_broken=1' $D/envs
 }
+# Each failed allocation counted, once: the fault injector's own count (it
+# decrements "times" on each failure it injects) is at most alloc_failed
+# (the rest: the pool found empty), and alloc_failed is the envs'
+# alloc_failed= (the env each page was for) plus alloc_failed_unlisted (an
+# env not created, a walk not recorded, an env since evicted).
+FA_TIMES=1000000
+alloc_exact() { # name injected
+	local on_envs unlisted failed
+	failed=$(counter alloc_failed)
+	on_envs=$(sed -n 's/.* alloc_failed=\([0-9]*\) .*/\1/p' $D/envs | awk '{ s += $1 } END { print s + 0 }')
+	unlisted=$(counter alloc_failed_unlisted)
+	echo "# $1: injected $2; alloc_failed=$failed: $on_envs on envs, $unlisted unlisted"
+	[ "$2" -gt 0 ] && [ "$2" -le "$failed" ] ||
+		fail_msg "$1: the injector failed $2 allocations, bpf_diag counted $failed"
+	[ "$failed" = $((on_envs + unlisted)) ] ||
+		fail_msg "$1: alloc_failed=$failed, but $on_envs on envs + $unlisted unlisted"
+}
 # must-show: "checked", a checked load says it lost records; "unchecked",
 # none does (the loss is in an env the checker does not load); "counted",
 # either.
-faulty_run() { # name interval probability times must-show
-	local name=$1 want=$5 failed dropped lossy
+faulty_run() { # name interval probability times(-1: any) must-show
+	local name=$1 want=$5 times=$4 failed dropped lossy injected
+	[ $times != -1 ] || times=$FA_TIMES
 	reload
-	fa_set $2 $3 $4 || { fail_msg "cannot set $FA"; return; }
+	fa_set $2 $3 $times || { fail_msg "cannot set $FA"; return; }
 	bpf-diag-check --lossy --expect $EXPECT $SKIP_LOOPS $FAULT_OBJS >$T/f.$name
 	rc=$?
+	injected=$((times - $(cat $FA/times)))
 	fa_set 1 0 0
 	failed=$(counter alloc_failed) dropped=$(counter envs_dropped) lossy=$(lossy_envs)
 	echo "# $name: $(tail -1 $T/f.$name); alloc_failed=$failed envs_dropped=$dropped events_dropped=$(counter events_dropped) envs_naming_a_loss=$lossy"
@@ -38,6 +57,7 @@ faulty_run() { # name interval probability times must-show
 	[ "$failed" -gt 0 ] || { fail_msg "$name: no allocation failed"; return; }
 	[ $((dropped + lossy)) -gt 0 ] ||
 		fail_msg "$name: $failed allocations failed, no env dropped or naming a loss"
+	alloc_exact $name $injected
 	if grep -q "# SKIP records incomplete" $T/f.$name; then
 		[ $want != unchecked ] || fail_msg "$name: a checked load lost records"
 	else
