@@ -9,7 +9,7 @@ UNLOAD_OBJS="$PROGS/sock.bpf.o $PROGS/paths.bpf.o $PROGS/report.bpf.o $PROGS/lea
 # and 6.12), half with the loaders at nice 19, where a cycle is 2-10 times
 # faster and rmmod still lands inside bpf_check(): a loader is preempted
 # wherever it is, and runs while rmmod waits for a grace period.
-UNLOAD_NICE=${UNLOAD_NICE:-"- 19"}
+UNLOAD_NICE=$(echo "${UNLOAD_NICE:-"- 19"}" | tr , ' ')	# "-,19" as a knob
 # 60 cycles on a stock kernel take ~3 min on one TCG core; the oops of
 # b2e6425 came at 75-98 s on 7.2 (6.12: 372 s, normal priority).
 UNLOAD_CYCLES=${UNLOAD_CYCLES:-60}
