@@ -1337,15 +1337,13 @@ static void check_tags(struct result *r, const struct ktags *t, int ret, const c
 static bool held_only_where_pruned(const struct walk *w, const struct vlog *vl,
 				   unsigned int id, int at)
 {
-	const struct pairmap *g = &vl->lr.gone;
 	bool seen = false;
-	size_t k;
+	long where;
 	int i;
 
 	/* a print after some insn lost it: released (or dropped) there */
-	for (k = 0; k < g->cap; k++)
-		if (g->key[k] && (unsigned int)((g->key[k] - 1) >> 32) == id)
-			return false;
+	if (pm_find_id(&vl->lr.gone, id, &where))
+		return false;
 	for (i = 0; i < w->n; i++) {
 		if (!lr_in(w->s[i].ids, w->s[i].nids, id))
 			continue;
@@ -1359,24 +1357,6 @@ static bool held_only_where_pruned(const struct walk *w, const struct vlog *vl,
 /* events whose insn the log's state prints confirm, of those checked */
 static long n_exact[3], n_checked[3];
 enum { X_ACQ, X_REL, X_DROP };
-
-/*
- * @id in the log before @at on every visit whose state before it is known,
- * and there are such visits: the log shows it held there.  None: the log
- * shows it not held there.
- */
-static bool lr_held_every(const struct log_refs *lr, unsigned int id, int at)
-{
-	unsigned int k = lr_at(lr->nknown, lr, at);
-
-	return k && pm_get(&lr->before, id, at) == k;
-}
-
-static bool lr_never_held(const struct log_refs *lr, unsigned int id, int at)
-{
-	return lr_at(lr->nknown, lr, at) && !pm_get(&lr->before, id, at) &&
-	       lr_at(lr->nknown, lr, at) == lr_at(lr->visits, lr, at);
-}
 
 /*
  * A release of @id at @at, a helper or kfunc call: the log's state after
@@ -1442,7 +1422,7 @@ static void check_drop(struct result *r, const struct vlog *vl, unsigned int id,
 static void check_acquire(struct result *r, const struct vlog *vl, unsigned int id, int at)
 {
 	const struct log_refs *lr = &vl->lr;
-	size_t i;
+	long where;
 
 	/* insn 0: a refcounted context argument, in the state the walk starts from */
 	n_checked[X_ACQ]++;
@@ -1450,14 +1430,10 @@ static void check_acquire(struct result *r, const struct vlog *vl, unsigned int 
 		n_exact[X_ACQ]++;
 		return;
 	}
-	for (i = 0; i < lr->appear.cap; i++) {
-		uint64_t k = lr->appear.key[i] - 1;
-
-		if (lr->appear.key[i] && (unsigned int)(k >> 32) == id) {
-			why(r, "acquire id=%u at insn %d, but the log shows it gained at insn %d",
-			    id, at, (int)(uint32_t)k);
-			return;
-		}
+	if (pm_find_id(&lr->appear, id, &where)) {
+		why(r, "acquire id=%u at insn %d, but the log shows it gained at insn %ld",
+		    id, at, where);
+		return;
 	}
 	if (at == 0)
 		return;

@@ -89,6 +89,19 @@ static unsigned int pm_get(const struct pairmap *m, unsigned int id, long insn)
 	return m->key[h] ? m->cnt[h] : 0;
 }
 
+/* Some insn @m pairs with @id, into *@insn; false if none. */
+static bool pm_find_id(const struct pairmap *m, unsigned int id, long *insn)
+{
+	size_t i;
+
+	for (i = 0; i < m->cap; i++)
+		if (m->key[i] && (unsigned int)((m->key[i] - 1) >> 32) == id) {
+			*insn = (int)(uint32_t)(m->key[i] - 1);
+			return true;
+		}
+	return false;
+}
+
 static void pm_free(struct pairmap *m)
 {
 	free(m->key);
@@ -116,6 +129,7 @@ static const char * const lr_unlock_calls[] = {
 	") call bpf_spin_unlock#", ") call bpf_res_spin_unlock#",
 	") call bpf_res_spin_unlock_irqrestore#",
 };
+#define LR_NAMES(a)	(sizeof(a) / sizeof((a)[0]))
 
 /*
  * Not every insn is followed by a print (6.1 prints none after a call):
@@ -140,7 +154,6 @@ struct log_refs {
 
 	/* the parse */
 	long m;			/* last insn printed on this walk, -1: none */
-	bool m_counted;		/* m is a call or conditional jump */
 	bool exact;		/* prev is the state right before the next insn */
 	int nrange;		/* calls and jumps since the last print (-1: too many) */
 	long range[LR_RANGE];
@@ -270,7 +283,6 @@ static void lr_print(struct log_refs *r, const char *state)
 static void lr_reset(struct log_refs *r)
 {
 	r->m = -1;
-	r->m_counted = false;
 	r->pknown = true;
 	r->exact = true;
 	r->nrange = 0;
@@ -328,8 +340,9 @@ static void lr_line(struct log_refs *r, const char *line, long insn, bool cond, 
 		return;
 	}
 	if (insn >= 0) {
+		bool counted = (cond || call) && lr_ok(insn);
+
 		r->m = insn;
-		r->m_counted = (cond || call) && lr_ok(insn);
 		r->printed = false;
 		r->block = 0;
 		if (lr_ok(insn)) {
@@ -338,7 +351,7 @@ static void lr_line(struct log_refs *r, const char *line, long insn, bool cond, 
 		}
 		if (pcall)
 			lr_set(r, insn, LR_PCALL);
-		if (r->m_counted) {
+		if (counted) {
 			r->visits[insn]++;
 			if (r->pknown && r->exact) {
 				r->nknown[insn]++;
@@ -352,9 +365,9 @@ static void lr_line(struct log_refs *r, const char *line, long insn, bool cond, 
 		}
 		r->exact = false;
 		semi = strstr(line, " ;");
-		if (call && lr_has(line, lr_lock_calls, 3))
+		if (call && lr_has(line, lr_lock_calls, LR_NAMES(lr_lock_calls)))
 			r->locks++;
-		else if (call && lr_has(line, lr_unlock_calls, 3) && r->locks)
+		else if (call && lr_has(line, lr_unlock_calls, LR_NAMES(lr_unlock_calls)) && r->locks)
 			r->locks--;
 		/* "M: (op) INSN    ; STATE": the state after M */
 		if (semi)
@@ -384,6 +397,24 @@ static void lr_line(struct log_refs *r, const char *line, long insn, bool cond, 
 		if (*p == '\0' || (*p == ' ' && p[1] != '(' && strncmp(p + 1, "<invalid", 8)))
 			lr_print(r, p);
 	}
+}
+
+/*
+ * @id in the state before @at on every visit whose state before it is
+ * known, and there are such visits: the log shows it held there.
+ */
+static bool lr_held_every(const struct log_refs *lr, unsigned int id, long at)
+{
+	unsigned int k = lr_at(lr->nknown, lr, at);
+
+	return k && pm_get(&lr->before, id, at) == k;
+}
+
+/* Every visit of @at has its state before known, none holds @id. */
+static bool lr_never_held(const struct log_refs *lr, unsigned int id, long at)
+{
+	return lr_at(lr->nknown, lr, at) && !pm_get(&lr->before, id, at) &&
+	       lr_at(lr->nknown, lr, at) == lr_at(lr->visits, lr, at);
 }
 
 static void lr_free(struct log_refs *r)
