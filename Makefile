@@ -10,7 +10,7 @@ CACHE := $(or $(BPF_DIAG_CACHE),/var/cache/bpf_diag)
 
 MOD_SRCS := Kbuild module/Kbuild $(wildcard module/*.[ch] include/*.h)
 ST_SRCS := $(wildcard selftests/Makefile selftests/kselftests.list selftests/progs/* selftests/progs/*/* selftests/tools/*)
-DEB_SRCS := Makefile $(wildcard debian/* debian/*/*) scripts/mkdeb
+DEB_SRCS := Makefile $(wildcard debian/* debian/*/*) scripts/mkdeb docs/interface.md
 GUEST_SRCS := $(wildcard selftests/guest/* selftests/guest/*/*) \
 	scripts/mkguest scripts/guest-init
 

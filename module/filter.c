@@ -5,7 +5,7 @@
  * A write sets the whole filter: space-separated conditions, all of which
  * must hold.
  *
- *   env=N  prog=NAME  prog=PREFIX*  ref=ID  path=N  pid=N  comm=NAME
+ *   env=N  prog=NAME  prog=PREFIX*  prog=-  ref=ID  path=N  pid=N  comm=NAME
  *   verdict=accepted|rejected  leaked  locks
  *
  * prog= and comm= take names as the files print them: \xHH stands for
@@ -61,7 +61,7 @@ static __printf(3, 4) int fail(char *err, size_t errlen, const char *fmt, ...)
 }
 
 /* @in as printable ASCII for an error message: other bytes as \xHH. */
-static const char *esc(const char *in, char *out, size_t len)
+const char *bd_esc(const char *in, char *out, size_t len)
 {
 	size_t n = 0;
 
@@ -122,14 +122,15 @@ static int parse_one(struct bd_filter *f, char *tok, char *err, size_t errlen)
 	if (i == ARRAY_SIZE(keys))
 		return fail(err, errlen,
 			    "unknown key '%s' (env prog ref path pid comm verdict leaked locks)",
-			    esc(tok, e1, sizeof(e1)));
+			    bd_esc(tok, e1, sizeof(e1)));
 	if (!strcmp(tok, "leaked") || !strcmp(tok, "locks")) {
 		if (val)
-			return fail(err, errlen, "'%s' takes no value", esc(tok, e1, sizeof(e1)));
+			return fail(err, errlen, "'%s' takes no value",
+				    bd_esc(tok, e1, sizeof(e1)));
 		bit = tok[1] == 'e' ? BD_F_LEAKED : BD_F_LOCKS;
 	} else if (!val || !*val) {
 		return fail(err, errlen, "'%s' needs a value (key=value)",
-			    esc(tok, e1, sizeof(e1)));
+			    bd_esc(tok, e1, sizeof(e1)));
 	} else if (!strcmp(tok, "env")) {
 		bit = BD_F_ENV;
 		ret = kstrtou64(val, 10, &f->env);
@@ -146,6 +147,10 @@ static int parse_one(struct bd_filter *f, char *tok, char *err, size_t errlen)
 		ret = kstrtoint(val, 10, &f->pid);
 		if (!ret && f->pid <= 0)
 			return fail(err, errlen, "pid must be positive");
+	} else if (!strcmp(tok, "prog") && !strcmp(val, "-")) {
+		/* a program loaded without a name, which the files print as '-' */
+		bit = BD_F_PROG;
+		f->prog[0] = '\0';
 	} else if (!strcmp(tok, "prog")) {
 		bit = BD_F_PROG;
 		n = strlen(val);
@@ -155,7 +160,7 @@ static int parse_one(struct bd_filter *f, char *tok, char *err, size_t errlen)
 		if (!unescape(val) ||
 		    (!name_ok(val, BPF_OBJ_NAME_LEN - 1, true) && !(f->prog_prefix && !*val)))
 			return fail(err, errlen,
-				    "prog: 1-%d characters of [A-Za-z0-9_.], optionally ending in '*'",
+				    "prog: 1-%d characters of [A-Za-z0-9_.], optionally ending in '*', or '-'",
 				    BPF_OBJ_NAME_LEN - 1);
 		strscpy(f->prog, val, sizeof(f->prog));
 	} else if (!strcmp(tok, "comm")) {
@@ -179,7 +184,7 @@ static int parse_one(struct bd_filter *f, char *tok, char *err, size_t errlen)
 	}
 	if (ret)
 		return fail(err, errlen, "%s: not a number in range: '%s'", tok,
-			    esc(val, e2, sizeof(e2)));
+			    bd_esc(val, e2, sizeof(e2)));
 	if (f->keys & bit)
 		return fail(err, errlen, "'%s' given twice", tok);
 	f->keys |= bit;
@@ -206,8 +211,8 @@ static int parse(char *buf, struct bd_filter *f, char *err, size_t errlen)
 	return 0;
 }
 
-static ssize_t filter_write(struct file *file, const char __user *ubuf,
-			    size_t count, loff_t *ppos)
+ssize_t bd_filter_write(struct file *file, const char __user *ubuf,
+			size_t count, loff_t *ppos)
 {
 	char err[sizeof(last_error)] = "";
 	struct bd_filter f;
@@ -254,7 +259,7 @@ void bd_filter_print(struct seq_file *m, const struct bd_filter *f)
 	}
 	if (f->keys & BD_F_PROG) {
 		seq_printf(m, "%sprog=", sep);
-		if (*f->prog)
+		if (*f->prog || !f->prog_prefix)
 			bd_put_word(m, f->prog);
 		if (f->prog_prefix)
 			seq_putc(m, '*');
@@ -303,14 +308,14 @@ static int filter_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static int filter_open(struct inode *inode, struct file *file)
+int bd_filter_open(struct inode *inode, struct file *file)
 {
 	return single_open(file, filter_show, NULL);
 }
 
 const struct file_operations bd_filter_fops = {
-	.owner = THIS_MODULE, .open = filter_open, .read = seq_read,
-	.write = filter_write, .llseek = seq_lseek, .release = single_release,
+	.owner = THIS_MODULE, .open = bd_filter_open, .read = seq_read,
+	.write = bd_filter_write, .llseek = seq_lseek, .release = single_release,
 };
 
 /*

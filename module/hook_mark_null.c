@@ -42,6 +42,6 @@ static const struct bd_proto proto = {
 
 const struct bd_hook bd_hook_mark_null = {
 	.role = "null_check", .reads = BD_R_NULL, .proto = &proto, .pre = mark_null_pre,
-	.loses = "null_drop events (NULL-branch drops show as releases with path=unknown)",
+	.loses = "null_drop events (NULL-branch drops show as kind=release release=unknown)",
 	.how = "marks the reference a NULL branch drops",
 };

@@ -50,6 +50,6 @@ static const struct bd_proto proto = {
 const struct bd_hook bd_hook_release_reference = {
 	.role = "release_call", .reads = BD_R_RELCALL,
 	.proto = &proto, .entry = rr_entry, .ret = rr_ret,
-	.loses = "path=release_call (releases show path=unknown) and 'Leaking reference' leaks",
+	.loses = "release=release_call (shown as release=unknown), 'Leaking reference' leaks",
 	.how = "kretprobe: marks the release helper/kfunc path; child leaks at return",
 };

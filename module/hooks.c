@@ -36,6 +36,17 @@ module_param(proto_mismatch, charp, 0444);
 MODULE_PARM_DESC(proto_mismatch,
 		 "Test only: a hook role whose expected prototype is made wrong (status shows it refused)");
 
+/* the hooks' parameters in force, after params.c's */
+void bd_hook_params_show(struct seq_file *m)
+{
+	seq_printf(m, "param ftrace: %d\n", bd_use_ftrace);
+	seq_puts(m, "param deny_hooks: ");
+	bd_put_word(m, deny_hooks);
+	seq_puts(m, "\nparam proto_mismatch: ");
+	bd_put_word(m, proto_mismatch);
+	seq_putc(m, '\n');
+}
+
 /* The env hooks first: attached last, so that an env never misses the others. */
 /* push before pop: whether push_stack needs a hook depends on the pop hook's. */
 const struct bd_hook * const bd_hook_table[] = {

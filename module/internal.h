@@ -236,6 +236,7 @@ extern unsigned int bd_max_paths, bd_max_history;
 extern unsigned long bd_max_bytes;
 void bd_params_check(void);
 void bd_params_show(struct seq_file *m);
+void bd_hook_params_show(struct seq_file *m);
 
 bool bd_evict_locked(void);
 struct bd_env *bd_env_new(struct bpf_prog *prog);
@@ -299,6 +300,14 @@ void bd_filter_print(struct seq_file *m, const struct bd_filter *f);
 bool bd_env_match(const struct bd_filter *f, const struct bd_env *e);
 bool bd_event_match(const struct bd_filter *f, const struct bd_event *ev);
 extern const struct file_operations bd_filter_fops;
+int bd_filter_open(struct inode *inode, struct file *file);
+ssize_t bd_filter_write(struct file *file, const char __user *ubuf, size_t count, loff_t *ppos);
+const char *bd_esc(const char *in, char *out, size_t len);
+
+/* control.c */
+extern const struct file_operations bd_control_fops;
+int bd_proc_init(void);
+void bd_proc_exit(void);
 
 /* output.c */
 const char *bd_prog_type_name(u32 type);

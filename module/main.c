@@ -2,14 +2,14 @@
 /*
  * bpf_diag: verifier reference diagnostics for stock kernels.
  *
- * Module entry: debugfs interface under /sys/kernel/debug/bpf_diag.
+ * Module entry: debugfs interface under /sys/kernel/debug/bpf_diag, and
+ * /proc/bpf_diag for the writable files (control.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
 #include <linux/debugfs.h>
-#include <linux/string.h>
-#include <linux/uaccess.h>
+#include <linux/security.h>
 #include <linux/utsname.h>
 #include "internal.h"
 #include "ctx.h"
@@ -17,54 +17,15 @@
 
 static struct dentry *bpf_diag_dir;
 
-/*
- * control: "clear" forgets every finished env, "disable" stops recording
- * new verifications (those under way finish), "enable" starts again.
- * Anything else is -EINVAL.  Reading shows the state and the commands.
- */
-static ssize_t control_write(struct file *file, const char __user *ubuf,
-			     size_t count, loff_t *ppos)
-{
-	char buf[16];
-
-	if (count >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = '\0';
-	strim(buf);
-	if (!strcmp(buf, "clear"))
-		bd_store_clear();
-	else if (!strcmp(buf, "enable"))
-		WRITE_ONCE(bd_recording, true);
-	else if (!strcmp(buf, "disable"))
-		WRITE_ONCE(bd_recording, false);
-	else
-		return -EINVAL;
-	return count;
-}
-
-static int control_show(struct seq_file *m, void *v)
-{
-	seq_printf(m, "recording: %s\ncommands: clear enable disable\n",
-		   READ_ONCE(bd_recording) ? "enabled" : "disabled");
-	return 0;
-}
-
-static int control_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, control_show, NULL);
-}
-
-static const struct file_operations control_fops = {
-	.owner = THIS_MODULE, .open = control_open, .read = seq_read,
-	.write = control_write, .llseek = seq_lseek, .release = single_release,
-};
-
 static int status_show(struct seq_file *m, void *v)
 {
 	seq_printf(m, "version: %s\n", BPF_DIAG_VERSION);
 	seq_printf(m, "kernel: %s\n", init_utsname()->release);
+	/* asks as debugfs does; when locked down, the kernel logs a notice */
+	if (security_locked_down(LOCKDOWN_DEBUGFS))
+		seq_puts(m, "lockdown: yes: debugfs refuses filter and control; use /proc/bpf_diag/filter and /proc/bpf_diag/control (the same files)\n");
+	else
+		seq_puts(m, "lockdown: no\n");
 	bpf_diag_hooks_show(m);
 	return 0;
 }
@@ -83,7 +44,7 @@ static const struct {
 	{ "filter", 0600, &bd_filter_fops },
 	{ "report", 0400, &bd_report_fops },
 	{ "report.json", 0400, &bd_json_fops },
-	{ "control", 0600, &control_fops },
+	{ "control", 0600, &bd_control_fops },
 };
 
 /*
@@ -131,7 +92,14 @@ static int __init bpf_diag_init(void)
 	bpf_diag_dir = debugfs_create_dir(BPF_DIAG_DIR, NULL);
 	if (IS_ERR(bpf_diag_dir)) {
 		err = PTR_ERR(bpf_diag_dir);
-		pr_err("cannot create /sys/kernel/debug/%s: %d\n", BPF_DIAG_DIR, err);
+		if (err == -EPERM)
+			pr_err("cannot create /sys/kernel/debug/%s: debugfs is off (debugfs=off on the kernel command line); the reports are served there: boot without it\n",
+			       BPF_DIAG_DIR);
+		else if (err == -ENODEV)
+			pr_err("cannot create /sys/kernel/debug/%s: this kernel has no debugfs (CONFIG_DEBUG_FS), where the reports are served\n",
+			       BPF_DIAG_DIR);
+		else
+			pr_err("cannot create /sys/kernel/debug/%s: %d\n", BPF_DIAG_DIR, err);
 		goto out_pool;
 	}
 	for (i = 0; i < ARRAY_SIZE(files); i++) {
@@ -144,6 +112,9 @@ static int __init bpf_diag_init(void)
 		}
 	}
 	bd_pool_debugfs(bpf_diag_dir);
+	err = bd_proc_init();
+	if (err)
+		goto out_dir;
 	bd_start();
 	return 0;
 out_dir:
@@ -155,7 +126,9 @@ out_pool:
 
 static void __exit bpf_diag_exit(void)
 {
-	/* an open file pins the module: no reader is left here */
+	/* waits for calls under way, releases open files */
+	bd_proc_exit();
+	/* an open debugfs file pins the module: no reader is left here */
 	debugfs_remove_recursive(bpf_diag_dir);
 	bpf_diag_hooks_exit();
 	bd_store_exit();

@@ -113,6 +113,7 @@ void bpf_diag_hooks_show(struct seq_file *m)
 		seq_printf(m, "symbol %s: %s\n", verifier_syms[i],
 			   bd_sym_present(verifier_syms[i]) ? "present" : "absent");
 	bd_params_show(m);
+	bd_hook_params_show(m);
 	show_counter(m, "envs", &bd_cnt.envs);
 	show_counter(m, "envs_dropped", &bd_cnt.envs_dropped);
 	show_counter(m, "envs_evicted", &bd_cnt.envs_evicted);

@@ -19,6 +19,8 @@ done
 # bpf-diag-check --light (level 1: verdicts, leaks, invariants)
 LIGHT=${CHECK_LIGHT:+--light}
 [ -n "$groups" ] || groups=$(for f in tests/*.sh; do basename "$f" .sh; done)
+# lockdown last: it locks the kernel down for good (no insmod after it)
+groups="$(for g in $groups; do [ $g = lockdown ] || echo $g; done) $(for g in $groups; do [ $g != lockdown ] || echo $g; done)"
 echo "KTAP version 1"
 v=$(sed -n 's/.* \(Debian [^ ]*\) .*/\1/p' /proc/version)
 echo "# kernel $(uname -r)${v:+ ($v)}"

@@ -128,6 +128,10 @@ t_missing_hook() {
 	grep -q "^hook leak: not attached.*not recorded: leak events" $D/status ||
 		fail_msg "status does not say leaks are not recorded"
 	grep -q "^recording: partial" $D/status || fail_msg "recording not partial"
+	# every parameter in force, these included
+	grep -qx "param deny_hooks: acquire,leak" $D/status && grep -qx "param ftrace: 1" $D/status &&
+		grep -qx "param proto_mismatch: -" $D/status ||
+		fail_msg "status does not show every parameter: $(grep '^param' $D/status)"
 	bpf-diag-load -p sock_leak $PROGS/sock.bpf.o >/dev/null
 	grep -q "kind=acquire" $D/events && fail_msg "acquire recorded without its hook"
 	grep -q "kind=null_drop" $D/events || fail_msg "other hooks stopped recording"
@@ -178,6 +182,11 @@ t_unload_busy() {
 		[ ! -d $D ] || fail_msg "cycle $i: $D still there after rmmod"
 		insmod $KO || { fail_msg "cycle $i: insmod failed"; break; }
 	done
+	# /proc/bpf_diag's files do not pin it: proc_remove() releases them
+	exec 4</proc/bpf_diag/filter
+	rmmod bpf_diag || fail_msg "rmmod refused with /proc/bpf_diag/filter open"
+	cat <&4 >/dev/null 2>&1 && fail_msg "/proc/bpf_diag/filter read after the unload"
+	exec 4<&-
 	kill $pid
 	wait $pid 2>/dev/null
 	ensure_loaded

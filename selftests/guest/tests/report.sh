@@ -62,6 +62,11 @@ t_filter_keys() {
 	echo "prog=sock_leak bogus" >$D/filter 2>/dev/null && fail_msg "a bad filter was accepted"
 	grep -q "^env=$n ref=4$" $D/filter || fail_msg "bad filter did not keep the old one: $(cat $D/filter)"
 	grep -q "^# error: unknown key 'bogus'" $D/filter || fail_msg "no error shown"
+	# libbpf's feature probes load programs without a name: prog=-
+	f "prog=-"
+	[ "$(grep -c . $D/envs)" -gt 0 ] && ! grep -v "^env=[0-9]* prog=- " $D/envs ||
+		fail_msg "prog=- shows: $(head -3 $D/envs)"
+	grep -qx "prog=-" $D/filter || fail_msg "prog=- reads back as $(cat $D/filter)"
 	echo >$D/filter
 	grep -q "^none$" $D/filter || fail_msg "empty write does not reset"
 }
@@ -78,6 +83,17 @@ t_control() {
 	bpf-diag-load $PROGS/sock.bpf.o >/dev/null
 	[ "$(grep -c . $D/envs)" -gt 0 ] || fail_msg "not recording after enable"
 	echo bogus >$D/control 2>/dev/null && fail_msg "bogus control command accepted"
+	grep -qx "# error: unknown command 'bogus' (clear enable disable)" $D/control ||
+		fail_msg "no reason for the refused command: $(cat $D/control)"
+	echo enable >$D/control
+	grep -q "^# error" $D/control && fail_msg "the error outlived a good command: $(cat $D/control)"
+	# /proc/bpf_diag: the same two files (the way to them under lockdown)
+	echo disable >/proc/bpf_diag/control && grep -qx "enabled: no" $D/control ||
+		fail_msg "/proc/bpf_diag/control is not control: $(cat $D/control)"
+	echo enable >/proc/bpf_diag/control
+	echo "prog=sock_leak" >/proc/bpf_diag/filter && grep -qx "prog=sock_leak" $D/filter ||
+		fail_msg "/proc/bpf_diag/filter is not filter: $(cat $D/filter)"
+	echo clear >/proc/bpf_diag/filter
 	return 0
 }
 

@@ -11,6 +11,7 @@ t_insmod_rmmod_cycle() {
 	done
 	rmmod bpf_diag || return 1
 	[ -e $D ] && fail_msg "debugfs dir left after final rmmod"
+	[ -e /proc/bpf_diag ] && fail_msg "/proc/bpf_diag left after rmmod"
 	ls /sys/kernel/debug | grep -q bpf_diag && fail_msg "stray bpf_diag entry"
 	insmod $KO
 }
@@ -30,9 +31,13 @@ t_status_lists_symbols() {
 }
 
 t_status_root_only() {
-	local mode
-	mode=$(stat -c %a $D/status)
-	[ "$mode" = 400 ] || fail_msg "status mode $mode, want 400"
+	local f want got
+	for f in $D/status $D/envs $D/events $D/paths $D/history $D/report $D/report.json \
+		 $D/filter $D/control /proc/bpf_diag/filter /proc/bpf_diag/control; do
+		case $f in */filter|*/control) want="600 0 0" ;; *) want="400 0 0" ;; esac
+		got=$(stat -c "%a %u %g" $f 2>&1)
+		[ "$got" = "$want" ] || fail_msg "$f: mode, uid, gid '$got', want '$want'"
+	done
 }
 
 t_sock_release_accepted() {
@@ -62,9 +67,9 @@ t_handlers_nokprobe() {
 
 group_skeleton() {
 	ensure_loaded
-	check "skeleton: insmod/rmmod cycle leaves no debugfs entries" t_insmod_rmmod_cycle
+	check "skeleton: insmod/rmmod cycle leaves no debugfs or /proc entries" t_insmod_rmmod_cycle
 	check "skeleton: status lists verifier symbols" t_status_lists_symbols
-	check "skeleton: status is root-only" t_status_root_only
+	check "skeleton: every file is root-only: 0400, filter and control 0600, in debugfs and /proc/bpf_diag" t_status_root_only
 	check "skeleton: every kprobe handler is NOKPROBE_SYMBOL" t_handlers_nokprobe
 	check "verifier: socket acquire+release is accepted" t_sock_release_accepted
 	check "verifier: socket leak is rejected with Unreleased reference" t_sock_leak_rejected
