@@ -1488,7 +1488,10 @@ static void check_prog(const char *obj, const char *name)
 		}
 	}
 	if (err) {
-		why(&r, "cannot open object or program: %s", strerror(-err));
+		char msg[200];
+
+		libbpf_strerror(err, msg, sizeof(msg));
+		why(&r, "cannot open object or program: %s", msg);
 		goto out;
 	}
 	if (ret == -ENOSPC) {
@@ -1838,10 +1841,15 @@ int main(int argc, char **argv)
 		int n = 0;
 
 		if (!obj) {
+			/* libbpf's own words ("Relocation failed", not "Unknown
+			 * error 4005"); not a disagreement: nothing was checked
+			 */
 			struct result r = {};
+			char msg[200], skip[256];
 
-			why(&r, "cannot open: %s", strerror(errno));
-			report(argv[i], "-", &r, NULL);
+			libbpf_strerror(errno, msg, sizeof(msg));
+			snprintf(skip, sizeof(skip), "not checked: libbpf cannot open it: %s", msg);
+			report(argv[i], "-", &r, skip);
 			continue;
 		}
 		bpf_object__for_each_program(p, obj) {

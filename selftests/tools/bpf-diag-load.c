@@ -91,11 +91,13 @@ static int load_one(const char *path, const char *name, int level,
 {
 	struct bpf_object *obj;
 	struct bpf_program *p, *target = NULL;
+	char msg[200];
 	int err;
 
 	obj = bpf_object__open_file(path, NULL);
 	if (!obj) {
-		fprintf(stderr, "cannot open %s: %s\n", path, strerror(errno));
+		libbpf_strerror(errno, msg, sizeof(msg));
+		fprintf(stderr, "cannot open %s: %s\n", path, msg);
 		return -1000;
 	}
 	bpf_object__for_each_program(p, obj) {
@@ -200,9 +202,12 @@ int main(int argc, char **argv)
 	if (!log)
 		return 2;
 	if (!nnames) {
+		char msg[200];
+
 		obj = bpf_object__open_file(argv[optind], NULL);
 		if (!obj) {
-			fprintf(stderr, "cannot open %s: %s\n", argv[optind], strerror(errno));
+			libbpf_strerror(errno, msg, sizeof(msg));
+			fprintf(stderr, "cannot open %s: %s\n", argv[optind], msg);
 			return 2;
 		}
 		bpf_object__for_each_program(p, obj)

@@ -198,6 +198,26 @@ t_unload_busy() {
 # kernel has): expected to load here (no since=, or since= at or below this
 # kernel), that is a failure, never "ok # SKIP"; with since= above this
 # kernel (6.1 against since=6.2) it is the "needs kernel" skip.
+# An object libbpf cannot open is not checked, said in libbpf's own words
+# (libbpf_strerror(): its own codes from 4000 up read "Unknown error 400x"
+# through strerror()), and is not a disagreement.
+t_checker_unopenable() {
+	local o out rc
+	echo "not an ELF object" >$T/junk.bpf.o
+	head -c 200 $PROGS/sock.bpf.o >$T/cut.bpf.o
+	for o in $T/junk.bpf.o $T/cut.bpf.o; do
+		out=$(bpf-diag-check $o 2>&1)
+		rc=$?
+		echo "$out" | grep "^ok" | sed 's/^/# /'
+		[ $rc = 0 ] || fail_msg "$(basename $o): exit $rc"
+		echo "$out" | grep -q "^ok 1 $(basename $o):- # SKIP not checked: libbpf cannot open it: " ||
+			fail_msg "$(basename $o): not 'not checked': $out"
+		if echo "$out" | grep -q "Unknown error"; then
+			fail_msg "$(basename $o): not libbpf's words: $out"
+		fi
+	done
+}
+
 t_checker_since() {
 	local C=$ST/progs-checker out rel maj min
 	sed 's/ since=[0-9.]*$//' $C/checker.expect >$T/nosince.expect
@@ -227,6 +247,7 @@ group_capture() {
 		$(echo "${CORPUS_SKIP:-}" | tr , '\n' | sed '/./s/^/-S /') $CORPUS
 	check "capture: no unresolved, untracked, dropped or missed hits" t_no_lost_hits
 	check "capture: a program expected to load that libbpf refuses fails the checker" t_checker_since
+	check "capture: an object libbpf cannot open is not checked, in libbpf's words" t_checker_unopenable
 	check "capture: with ftrace=0 (kprobes) the checker agrees as well" t_kprobes
 	check "capture: two loaders side by side get complete envs" t_parallel
 	check "capture: status says which functions are inlined, as /proc/kallsyms shows" t_status_derived
