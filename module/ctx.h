@@ -163,6 +163,7 @@ int bd_insert_kfuncs_known(void);
 
 /* srcline.c: the program's own file:line for an instruction */
 u16 bd_src_of(struct bd_ctx *c, s32 insn);
+void bd_src_prog_name(struct bd_ctx *c);
 bool bd_source_lines(void);
 void bd_srcline_init(void);
 

@@ -158,10 +158,10 @@ static int parse_one(struct bd_filter *f, char *tok, char *err, size_t errlen)
 		if (f->prog_prefix)
 			val[n - 1] = '\0';
 		if (!unescape(val) ||
-		    (!name_ok(val, BPF_OBJ_NAME_LEN - 1, true) && !(f->prog_prefix && !*val)))
+		    (!name_ok(val, BD_NAME_LEN - 1, true) && !(f->prog_prefix && !*val)))
 			return fail(err, errlen,
 				    "prog: 1-%d characters of [A-Za-z0-9_.], optionally ending in '*', or '-'",
-				    BPF_OBJ_NAME_LEN - 1);
+				    BD_NAME_LEN - 1);
 		strscpy(f->prog, val, sizeof(f->prog));
 	} else if (!strcmp(tok, "comm")) {
 		bit = BD_F_COMM;
@@ -344,9 +344,10 @@ bool bd_env_match(const struct bd_filter *f, const struct bd_env *e)
 		return false;
 	if ((k & BD_F_COMM) && strcmp(e->comm, f->comm))
 		return false;
+	/* the source's name (its start when a prefix), or the kernel's 15 */
 	if ((k & BD_F_PROG) && (f->prog_prefix ?
-				strncmp(e->prog, f->prog, strlen(f->prog)) :
-				strcmp(e->prog, f->prog)))
+				strncmp(bd_env_name(e), f->prog, strlen(f->prog)) :
+				strcmp(bd_env_name(e), f->prog) && strcmp(e->prog, f->prog)))
 		return false;
 	if ((k & BD_F_VERDICT) &&
 	    (!bd_finished(e) || !!e->err != f->rejected))

@@ -22,6 +22,7 @@ static int dcc_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	bd_path_root(c, subprog >= 0 && subprog < BD_RD(c->env, bpf_verifier_env, subprog_cnt) ?
 		     BD_RD(BD_ELEM(BD_AT(c->env, bpf_verifier_env, subprog_info),
 				   bpf_subprog_info, subprog), bpf_subprog_info, start) : 0);
+	bd_src_prog_name(c);
 	bd_ri(ri)->c = c;
 	return 0;
 }

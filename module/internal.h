@@ -129,6 +129,9 @@ struct bd_src {
 	char func[BD_SRC_FUNC];	/* the BTF FUNC (subprogram) it is in */
 };
 
+/* a program's name as its source spells it (BTF), NUL included */
+#define BD_NAME_LEN		64
+
 #define BD_SRC_HASH_BITS	8
 
 /* One verification: one bpf_check() call.  Lives in its own page. */
@@ -137,7 +140,9 @@ struct bd_env {
 	int refs;			/* the list's and readers'; bd_lock */
 	bool linked;			/* on the store list; bd_lock */
 	u64 seq;			/* env= */
-	char prog[BPF_OBJ_NAME_LEN];
+	char prog[BPF_OBJ_NAME_LEN];	/* the kernel's name: 15 characters at most */
+	char name[BD_NAME_LEN];		/* the source's, once name_set: bd_env_name() */
+	bool name_set;			/* release/acquire: name is whole */
 	char comm[TASK_COMM_LEN];
 	u32 type;			/* enum bpf_prog_type */
 	pid_t pid;
@@ -192,6 +197,13 @@ static inline bool bd_finished(const struct bd_env *e)
 {
 	/* pairs with the smp_store_release() in bd_env_finish() */
 	return smp_load_acquire(&e->finished);
+}
+
+/* The program's name: the source's (BTF) once known, else the kernel's. */
+static inline const char *bd_env_name(const struct bd_env *e)
+{
+	/* pairs with the smp_store_release() in bd_src_prog_name() */
+	return smp_load_acquire(&e->name_set) ? e->name : e->prog;
 }
 
 /* pool.c: pages, the one lock, and what it costs */
@@ -291,7 +303,7 @@ struct bd_filter {
 	pid_t pid;
 	bool rejected;			/* verdict= */
 	bool prog_prefix;		/* prog=PREFIX* */
-	char prog[BPF_OBJ_NAME_LEN];
+	char prog[BD_NAME_LEN];
 	char comm[TASK_COMM_LEN];
 };
 

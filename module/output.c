@@ -124,7 +124,7 @@ void bd_show_env(struct seq_file *m, const struct bd_env *e)
 	bool fin = bd_finished(e);
 
 	seq_printf(m, "env=%llu prog=", e->seq);
-	bd_put_word(m, e->prog);
+	bd_put_word(m, bd_env_name(e));
 	seq_printf(m, " type=%s pid=%d comm=", bd_prog_type_name(e->type), e->pid);
 	bd_put_word(m, e->comm);
 	seq_printf(m, " verdict=%s err=%d insns=%u processed=%u events=%u dropped=%u src_dropped=%u paths=%u paths_dropped=%u%s history_lost=%u alloc_failed=%u start_ns=%llu duration_ns=%llu bytes=%lu\n",

@@ -176,11 +176,11 @@ void rep_show_env_err(struct seq_file *m, const struct bd_rep *s)
 
 	if (s->json) {
 		seq_printf(m, "%s{\"env\":%llu,\"prog\":\"%s\",\"error\":%d,\"error_text\":\"not shown: no memory to index its %u events\"}",
-			   s->envs > 1 ? ",\n" : "", e->seq, e->prog, s->err, s->n);
+			   s->envs > 1 ? ",\n" : "", e->seq, bd_env_name(e), s->err, s->n);
 		return;
 	}
 	seq_printf(m, "env %llu: prog %s: not shown: no memory to index its %u events (error ",
-		   e->seq, e->prog, s->n);
+		   e->seq, bd_env_name(e), s->n);
 	rep_err_text(m, s->err);
 	seq_puts(m, "); read the report again\n\n");
 }

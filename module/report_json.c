@@ -80,6 +80,8 @@ static void json_head(struct seq_file *m, const struct bd_rep *s)
 	u32 dropped = READ_ONCE(e->dropped), pd = READ_ONCE(e->paths_dropped);
 
 	seq_printf(m, "%s{\"env\":%llu,\"prog\":", s->envs > 1 ? ",\n" : "", e->seq);
+	json_str(m, bd_env_name(e));
+	seq_puts(m, ",\"kernel_name\":");
 	json_str(m, e->prog);
 	seq_printf(m, ",\"type\":\"%s\",\"pid\":%d,\"comm\":", bd_prog_type_name(e->type), e->pid);
 	json_str(m, e->comm);

@@ -137,7 +137,7 @@ static void show_head(struct seq_file *m, const struct bd_rep *s)
 	bool fin = bd_finished(e);
 
 	seq_printf(m, "env %llu: prog ", e->seq);
-	bd_put_word(m, e->prog);
+	bd_put_word(m, bd_env_name(e));
 	seq_printf(m, " (%s), loaded by pid %d (", bd_prog_type_name(e->type), e->pid);
 	bd_put_word(m, e->comm);
 	seq_puts(m, ")\n  verdict: ");

@@ -104,6 +104,41 @@ static void func_of(const struct bpf_prog_aux *aux, s32 insn, struct bd_src *s)
 NOKPROBE_SYMBOL(func_of);
 
 /*
+ * The program's name as its source spells it: the BTF FUNC of func info
+ * record 0 (insn 0, the main program, as check_btf_func() requires), where
+ * the kernel's name is a 15-character start of it (libbpf cuts names to
+ * BPF_OBJ_NAME_LEN - 1); otherwise the kernel's name stays, so a loader's
+ * own name is never replaced.  Called at do_check_common(): the func info
+ * is read by then.  Once per env.
+ */
+void bd_src_prog_name(struct bd_ctx *c)
+{
+	struct bd_env *e = c->rec;
+	const struct bpf_prog_aux *aux;
+	const struct bpf_func_info *fi;
+	const struct btf_type *t;
+	const struct btf *btf;
+	const char *n;
+
+	if (!src_ok || !e || e->name_set || strlen(e->prog) != BPF_OBJ_NAME_LEN - 1)
+		return;
+	aux = BD_RD(bd_prog(c->env), bpf_prog, aux);
+	fi = BD_RD(aux, bpf_prog_aux, func_info);
+	btf = BD_RD(aux, bpf_prog_aux, btf);
+	if (!fi || !btf || !BD_RD(aux, bpf_prog_aux, func_info_cnt) || fi[0].insn_off)
+		return;
+	t = btf_type_by_id(btf, fi[0].type_id);
+	n = t ? btf_str(btf, t->name_off) : NULL;
+	if (!n || strncmp(n, e->prog, BPF_OBJ_NAME_LEN - 1) || !n[BPF_OBJ_NAME_LEN - 1])
+		return;
+	copy_str(e->name, n, sizeof(e->name));
+	/* pairs with the smp_load_acquire() in bd_env_name() */
+	smp_store_release(&e->name_set, true);
+}
+
+NOKPROBE_SYMBOL(bd_src_prog_name);
+
+/*
  * The program's line-info record covering @insn, as the verifier finds it
  * for its "; TEXT @ FILE:LINE" annotations, copied into the env's record.
  */

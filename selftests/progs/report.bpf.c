@@ -52,4 +52,19 @@ int rep_tail_leak(struct __sk_buff *skb)
 	return 0;
 }
 
+/*
+ * A name longer than the kernel keeps (BPF_OBJ_NAME_LEN - 1: 15 characters,
+ * "long_name_sock_" here): envs, reports and the filter use the source's.
+ */
+// expect: long_name_sock_leak reject "Unreleased reference"
+SEC("tc")
+int long_name_sock_leak(struct __sk_buff *skb)
+{
+	struct bpf_sock *sk = rep_lookup(skb);
+
+	if (sk && skb->len > 100)
+		bpf_sk_release(sk);
+	return 0;
+}
+
 char LICENSE[] SEC("license") = "GPL";

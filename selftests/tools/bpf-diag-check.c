@@ -267,7 +267,9 @@ static bool find_env(const char *name, long after, struct envrec *r)
 	if (!f)
 		return false;
 	while (fgets(line, sizeof(line), f)) {
-		if (!kv(line, "prog", prog, sizeof(prog)) || strncmp(prog, name, 15) ||
+		/* the source's name, or the kernel's 15 characters of it */
+		if (!kv(line, "prog", prog, sizeof(prog)) ||
+		    (strcmp(prog, name) && (strlen(prog) != 15 || strncmp(prog, name, 15))) ||
 		    kvl(line, "env", -1) <= after)
 			continue;
 		parse_env(line, r);

@@ -155,7 +155,7 @@ t_bounds() {
 	[ "$(counter bytes)" -le 65536 ] || fail_msg "bytes=$(counter bytes) > max_bytes"
 	[ "$(counter bytes_peak)" -le 65536 ] || fail_msg "bytes_peak=$(counter bytes_peak) > max_bytes"
 	[ "$(counter envs_evicted)" -gt 0 ] || fail_msg "no eviction under max_bytes"
-	n=$(tail -1 $T/loaded | sed 's/^prog=\([^ ]*\) .*/\1/' | cut -c1-15)
+	n=$(tail -1 $T/loaded | sed 's/^prog=\([^ ]*\) .*/\1/')
 	tail -1 $D/envs | grep -q "prog=$n " || fail_msg "the newest env ($n) was not kept: $(tail -1 $D/envs)"
 	reload
 }

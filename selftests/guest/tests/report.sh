@@ -67,6 +67,20 @@ t_filter_keys() {
 	[ "$(grep -c . $D/envs)" -gt 0 ] && ! grep -v "^env=[0-9]* prog=- " $D/envs ||
 		fail_msg "prog=- shows: $(head -3 $D/envs)"
 	grep -qx "prog=-" $D/filter || fail_msg "prog=- reads back as $(cat $D/filter)"
+	# a name longer than the kernel keeps (15), loaded above with report.bpf.o
+	for n in long_name_sock_leak long_name_sock_; do
+		f "prog=$n leaked"
+		[ "$(grep -c . $D/envs)" = 1 ] && grep -q "^env=[0-9]* prog=long_name_sock_leak " $D/envs ||
+			fail_msg "prog=$n: $(cat $D/envs)"
+	done
+	grep -q "^env [0-9]*: prog long_name_sock_leak (" $D/report || fail_msg "report: $(head -1 $D/report)"
+	python3 -c '
+import json, sys
+e = json.load(open(sys.argv[1]))[0]
+assert (e["prog"], e["kernel_name"]) == ("long_name_sock_leak", "long_name_sock_"), e["prog"]
+' $D/report.json || fail_msg "report.json's names"
+	f "prog=long_name_sock_l*"; grep -q "prog=long_name_sock_leak " $D/envs || fail_msg "prefix past 15"
+	echo "prog=$(printf '%064d' 0 | tr 0 x)" >$D/filter 2>/dev/null && fail_msg "a 64-character name was accepted"
 	echo >$D/filter
 	grep -q "^none$" $D/filter || fail_msg "empty write does not reset"
 }
