@@ -9,7 +9,7 @@
 #ifndef _BPF_DIAG_NAMES_H
 #define _BPF_DIAG_NAMES_H
 
-#define BPF_DIAG_VERSION	"0.6.0"
+#define BPF_DIAG_VERSION	"0.7.0"
 #define BPF_DIAG_DIR		"bpf_diag"	/* under /sys/kernel/debug */
 
 /* kind= of an event */

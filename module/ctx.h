@@ -86,6 +86,9 @@ struct bd_ctx {
 	u32 acq_ofs;
 	u16 acq_depth;
 	struct bpf_verifier_state *acq_state;
+	/* where on the jump history the pending acquire happened (path.c) */
+	u32 acq_seg, acq_cnt;
+	bool key_next;			/* the next history entry takes them */
 	/* markers: the next release of this id is of that kind */
 	u32 release_id;
 	u32 null_id;
@@ -149,6 +152,12 @@ void bd_emit(struct bd_ctx *c, u8 kind, s32 insn, u32 id, u32 aux, u8 how);
 u16 bd_depth(struct bd_ctx *c);
 void bd_walk_init(void);
 bool bd_async_walks(void);
+
+/* path.c: every branch decision of the failing path, from the jump history */
+void bd_path_key(struct bpf_verifier_state *vs, u32 *seg, u32 *cnt);
+void bd_path_walk(struct bd_ctx *c);
+void bd_path_init(void);
+void bd_path_show(struct seq_file *m);
 
 /* insn.c: the instruction being verified */
 const struct bpf_insn *bd_cur_insn(struct bpf_verifier_env *env);

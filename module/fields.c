@@ -59,12 +59,20 @@ static const struct bd_field common[] = {
 	  "prev_insn_idx", BD_NOT_BUILT, 4, 0, BD_R_ELEM },
 };
 
-static const struct bd_stride strides[] = {
+static const struct bd_stride common_strides[] = {
 	BD_STRIDE(bpf_subprog_info, BD_R_BIND),
 	BD_STRIDE(bpf_reg_state, BD_R_NULL | BD_R_LEAK | BD_R_REL),
 	/* both layouts step over refs[] with the same readers as refs itself */
 	BD_STRIDE(bpf_reference_state, BD_R_SYNC | BD_R_NULL),
 };
+
+/* Stride @i: the common ones, then path.c's history entry */
+static const struct bd_stride *stride(int i)
+{
+	return i < ARRAY_SIZE(common_strides) ? &common_strides[i] : &bd_path_stride;
+}
+
+static_assert(ARRAY_SIZE(common_strides) == BD_S_hist_entry);
 
 enum { F_UNUSED, F_SAME, F_MOVED, F_BAD };
 struct fstate {
@@ -92,9 +100,9 @@ static u32 stride_of(const char *name)
 {
 	int i;
 
-	for (i = 0; i < ARRAY_SIZE(strides); i++)
-		if (!strcmp(strides[i].st, name) && sst[i].st != F_BAD)
-			return bd_size[strides[i].id];
+	for (i = 0; i < BD_NR_STRIDES; i++)
+		if (stride(i)->st && !strcmp(stride(i)->st, name) && sst[i].st != F_BAD)
+			return bd_size[stride(i)->id];
 	return 0;
 }
 
@@ -172,7 +180,15 @@ static void check_field(const struct bd_field *f)
 	s->why = find_member(sid, f->mem, &bit, &bits, &type);
 	if (s->why)
 		return;
-	if (f->nelem == BD_BITFIELD) {
+	if (f->nelem == BD_BITS) {
+		/* read by the offset and width BTF gives: any place, this width */
+		if ((bits ?: bd_btf_size(type) * 8) != f->size) {
+			s->why = "another width";
+			return;
+		}
+		s->off = bit;
+		s->size = 0;
+	} else if (f->nelem == BD_BITFIELD) {
 		if (bits != 1) {
 			s->why = "not a one-bit bitfield";
 			return;
@@ -193,26 +209,38 @@ static void check_field(const struct bd_field *f)
 	bd_off[f->id] = s->off;
 }
 
+/* Member @i: the common ones, the layout's, path.c's */
+static const struct bd_field *field(int i)
+{
+	if (i < ARRAY_SIZE(common))
+		return &common[i];
+	i -= ARRAY_SIZE(common);
+	if (i < bd_nr_layout_fields)
+		return &bd_layout_fields[i];
+	return &bd_path_fields[i - bd_nr_layout_fields];
+}
+
 /* Start-up, the kernel's BTF read: every member and stride against it. */
 void bd_fields_check(void)
 {
 	int i;
 
 	checked = true;
-	for (i = 0; i < ARRAY_SIZE(strides); i++) {
-		bd_size[strides[i].id] = strides[i].built;
-		sst[i].size = bd_btf_loaded() ? btf_struct_size(strides[i].st) : 0;
+	for (i = 0; i < BD_NR_STRIDES; i++) {
+		if (!stride(i)->st)
+			continue;
+		bd_size[stride(i)->id] = stride(i)->built;
+		sst[i].size = bd_btf_loaded() ? btf_struct_size(stride(i)->st) : 0;
 		if (!sst[i].size) {
 			sst[i].st = F_BAD;
-			bad_reads |= strides[i].reads;
+			bad_reads |= stride(i)->reads;
 			continue;
 		}
-		sst[i].st = sst[i].size == strides[i].built ? F_SAME : F_MOVED;
-		bd_size[strides[i].id] = sst[i].size;
+		sst[i].st = sst[i].size == stride(i)->built ? F_SAME : F_MOVED;
+		bd_size[stride(i)->id] = sst[i].size;
 	}
-	for (i = 0; i < ARRAY_SIZE(common) + bd_nr_layout_fields; i++) {
-		const struct bd_field *f = i < ARRAY_SIZE(common) ? &common[i] :
-			&bd_layout_fields[i - ARRAY_SIZE(common)];
+	for (i = 0; i < ARRAY_SIZE(common) + bd_nr_layout_fields + bd_nr_path_fields; i++) {
+		const struct bd_field *f = field(i);
 
 		if (bd_btf_loaded()) {
 			check_field(f);
@@ -239,10 +267,10 @@ const char *bd_fields_refusal(u32 reads)
 
 	if (!checked)
 		return "the struct members it reads were not checked";
-	for (i = 0; i < ARRAY_SIZE(strides); i++)
-		if (sst[i].st == F_BAD && (strides[i].reads & reads)) {
+	for (i = 0; i < BD_NR_STRIDES; i++)
+		if (sst[i].st == F_BAD && (stride(i)->reads & reads)) {
 			snprintf(why, sizeof(why), "reads struct %s, not in the kernel's BTF",
-				 strides[i].st);
+				 stride(i)->st);
 			return why;
 		}
 	for (i = 0; i < BD_NR_FIELDS; i++)
@@ -266,12 +294,14 @@ static void show_readers(struct seq_file *m, u32 reads)
 		seq_puts(m, " (source lines)");
 	if (reads & BD_R_ELEM)
 		seq_puts(m, " (pushes seen in the pop hook, async walks)");
+	if (reads & BD_R_PATH)
+		seq_puts(m, " (branch decisions of the failing path)");
 }
 
 static void show_field(struct seq_file *m, const struct fstate *s)
 {
 	const struct bd_field *f = s->f;
-	const char *unit = f->nelem == BD_BITFIELD ? "bit " : "";
+	const char *unit = f->nelem == BD_BITFIELD || f->nelem == BD_BITS ? "bit " : "";
 
 	seq_printf(m, "layout: struct %s member %s: ", f->st, f->mem);
 	if (s->st == F_MOVED) {
@@ -279,7 +309,9 @@ static void show_field(struct seq_file *m, const struct fstate *s)
 			   unit, s->off);
 		return;
 	}
-	if (f->built != BD_NOT_BUILT && f->nelem != BD_BITFIELD)
+	if (f->nelem == BD_BITS)
+		seq_printf(m, "wanted %u bits; ", f->size);
+	else if (f->built != BD_NOT_BUILT && f->nelem != BD_BITFIELD)
 		seq_printf(m, "built at %u, %u bytes%s; ", f->built, f->size,
 			   f->nelem ? " each" : "");
 	seq_printf(m, "here: %s", s->why);
@@ -293,30 +325,32 @@ static void show_field(struct seq_file *m, const struct fstate *s)
 /* status: what differs from the headers built against, and what it costs. */
 void bd_fields_show(struct seq_file *m)
 {
-	int i, n = 0, same = 0, moved = 0, bad = 0;
+	int i, n = 0, same = 0, moved = 0, bad = 0, ns = 0;
 
 	if (!checked)
 		return;
+	for (i = 0; i < BD_NR_STRIDES; i++)
+		ns += !!stride(i)->st;
 	for (i = 0; i < BD_NR_FIELDS; i++) {
 		n += fst[i].st != F_UNUSED;
 		same += fst[i].st == F_SAME;
 		moved += fst[i].st == F_MOVED;
 		bad += fst[i].st == F_BAD;
 	}
-	seq_printf(m, "layout check: %d members and %zu strides against the kernel's BTF: %d as built, %d moved (read where the kernel has them), %d changed (their readers refused)\n",
-		   n, ARRAY_SIZE(strides), same, moved, bad);
-	for (i = 0; i < ARRAY_SIZE(strides); i++) {
-		if (sst[i].st == F_SAME)
+	seq_printf(m, "layout check: %d members and %d strides against the kernel's BTF: %d as built, %d moved (read where the kernel has them), %d changed (their readers refused)\n",
+		   n, ns, same, moved, bad);
+	for (i = 0; i < BD_NR_STRIDES; i++) {
+		if (sst[i].st == F_SAME || !stride(i)->st)
 			continue;
-		seq_printf(m, "layout: struct %s: built %u bytes, ", strides[i].st,
-			   strides[i].built);
+		seq_printf(m, "layout: struct %s: built %u bytes, ", stride(i)->st,
+			   stride(i)->built);
 		if (sst[i].st == F_MOVED) {
 			seq_printf(m, "here %u: arrays stepped with %u\n", sst[i].size,
 				   sst[i].size);
 			continue;
 		}
 		seq_puts(m, "not in the kernel's BTF; refused:");
-		show_readers(m, strides[i].reads);
+		show_readers(m, stride(i)->reads);
 		seq_putc(m, '\n');
 	}
 	for (i = 0; i < BD_NR_FIELDS; i++)

@@ -31,6 +31,7 @@ enum {
 	BD_R_RELCALL = 1 << 8, BD_R_NULL = 1 << 9,
 	BD_R_SRC = 1 << 10,	/* source lines (not a hook) */
 	BD_R_ELEM = 1 << 11,	/* pushes seen in the pop hook, async walks (not a hook) */
+	BD_R_PATH = 1 << 12,	/* the failing path's branch decisions (path.c, not a hook) */
 };
 
 /* Hooks that record events or end paths (walk.c, bd_emit, bd_path_end). */
@@ -99,6 +100,17 @@ enum bd_field_id {
 	/* both layouts */
 	BD_F_bpf_reference_state__id,
 	BD_F_bpf_reference_state__insn_idx,
+	/* path.c: the verifier's jump history, of every layout */
+	BD_F_bpf_verifier_state__parent,
+	BD_F_bpf_verifier_state__first_insn_idx,
+	BD_F_bpf_verifier_state__last_insn_idx,
+	BD_F_bpf_verifier_state__jmp_history,
+	BD_F_bpf_verifier_state__jmp_history_cnt,
+	BD_F_bpf_verifier_state__insn_hist_start,
+	BD_F_bpf_verifier_state__insn_hist_end,
+	BD_F_bpf_verifier_env__insn_hist,
+	BD_F_hist_entry__idx,		/* bits: bd_off[] holds the bit offset */
+	BD_F_hist_entry__prev_idx,
 	BD_NR_FIELDS
 };
 
@@ -107,18 +119,20 @@ enum bd_stride_id {
 	BD_S_bpf_subprog_info,
 	BD_S_bpf_reg_state,
 	BD_S_bpf_reference_state,
+	BD_S_hist_entry,		/* path.c: one entry of the jump history */
 	BD_NR_STRIDES
 };
 
 #define BD_NOT_BUILT	U32_MAX		/* a struct private to the kernel */
 #define BD_FLEX		0xffff		/* a flexible array member */
 #define BD_BITFIELD	0xfffe		/* a one-bit bitfield (its offset in bits) */
+#define BD_BITS		0xfffd		/* an integer of size bits (offset in bits) */
 
 struct bd_field {
 	u16 id;			/* enum bd_field_id */
 	const char *st, *mem;
 	u32 built;		/* offset in the headers built against, or BD_NOT_BUILT */
-	u16 size;		/* bytes; of one element for an array */
+	u16 size;		/* bytes; of one element for an array; BD_BITS: bits */
 	u16 nelem;		/* 0: not an array; BD_FLEX, BD_BITFIELD */
 	u32 reads;		/* BD_R_*: who reads it */
 };
@@ -158,6 +172,23 @@ extern const int bd_nr_layout_fields;
 /* The layout's own start-up, before the check (a bitfield's built offset) */
 void bd_layout_init(void);
 extern u32 bd_layout_bit_built;	/* the bitfield's bit in the headers built against */
+
+/* path.c's table and the struct of its history entries (st NULL: none) */
+extern const struct bd_field bd_path_fields[];
+extern const int bd_nr_path_fields;
+extern const struct bd_stride bd_path_stride;
+
+/* The @n-bit integer at bit @bit of the struct at @p (little endian, n <= 32) */
+static inline u32 bd_bits(const void *p, u32 bit, u32 n)
+{
+	const u8 *b = (const u8 *)p + bit / 8;
+	u32 k, nb = (bit % 8 + n + 7) / 8;
+	u64 v = 0;
+
+	for (k = 0; k < nb; k++)
+		v |= (u64)b[k] << (8 * k);
+	return (v >> (bit % 8)) & (u32)GENMASK_ULL(n - 1, 0);
+}
 
 /* Bit @bit of the struct at @p (a one-bit bitfield, little endian) */
 static inline bool bd_bit(const void *p, u32 bit)

@@ -95,6 +95,8 @@ void bd_emit_leaks(struct bd_ctx *c, u8 site)
 			c->rec->dropped++;
 		atomic64_inc(&bd_cnt.events_dropped);
 	}
+	if (n)
+		bd_path_walk(c);
 	c->nr_leaks = 0;
 }
 

@@ -100,16 +100,32 @@ enum { BD_DIR_NONE, BD_DIR_TAKEN, BD_DIR_FALLTHROUGH };
  * an error it holds exactly the failing path: its events in order and
  * every branch taken on the way.
  */
-enum { BD_H_EVENT, BD_H_FORK, BD_H_RESUME };
+enum { BD_H_EVENT, BD_H_FORK, BD_H_RESUME, BD_H_JUMP };
 struct bd_hist {
 	u8 type;		/* BD_H_* */
-	u16 src;		/* FORK/RESUME: source line of the branch insn */
+	u16 src;		/* FORK/RESUME/JUMP: source line of the branch insn */
 	u32 ev;			/* EVENT: event index (BD_NO_EVENT if dropped) */
-	s32 from, to;		/* FORK/RESUME: branch insn and where this path went */
+	/* FORK/RESUME/JUMP: branch insn and where this path went; EVENT: its insn */
+	s32 from, to;
 	u32 other;		/* FORK: path queued for the other side; RESUME: this path */
+	/*
+	 * Where on the verifier's jump history it was recorded (path.c):
+	 * the state's parent (folded to 32 bits, compared, never printed)
+	 * and its count.
+	 */
+	u32 cnt, seg;
 };
 
 #define BD_NO_SRC	0xffff
+
+/* How the walk back along the failing path ended (bd_env.walk_end) */
+enum bd_walk_end {
+	BD_WALK_NONE,		/* not walked: no leak, or not possible (status) */
+	BD_WALK_DONE,		/* back to the start of the walk */
+	BD_WALK_CUT,		/* stopped at max_walk or max_history */
+	BD_WALK_LOST,		/* not walked: the history's end was lost */
+	BD_WALK_BROKEN,		/* the jump history led out of the program */
+};
 
 /*
  * One line-info record of the program (what the verifier prints as
@@ -174,6 +190,12 @@ struct bd_env {
 	u32 h_len;
 	u32 h_lost;			/* entries lost on the failing path */
 	struct bd_vec hist;
+	/* the failing path walked back from its leak (path.c) */
+	bool walked;
+	u8 walk_end;			/* enum bd_walk_end */
+	s32 walk_cut;			/* BD_WALK_CUT: the oldest insn walked */
+	u32 walk_jumps;			/* branch decisions it added */
+	u32 walk_unplaced;		/* entries it could not place on the path */
 	/* pages it needed that the pool could not give (each a loss above) */
 	u32 alloc_failed;
 };
@@ -244,7 +266,7 @@ void bd_pool_debugfs(struct dentry *dir);
 /* store.c */
 extern struct list_head bd_store;
 extern unsigned int bd_max_envs, bd_max_events, bd_max_lines;
-extern unsigned int bd_max_paths, bd_max_history;
+extern unsigned int bd_max_paths, bd_max_history, bd_max_walk;
 extern unsigned long bd_max_bytes;
 void bd_params_check(void);
 void bd_params_show(struct seq_file *m);
@@ -325,6 +347,7 @@ void bd_proc_exit(void);
 const char *bd_prog_type_name(u32 type);
 extern const char * const bd_kind_names[], * const bd_path_names[], * const bd_site_names[];
 extern const char * const bd_lock_names[], * const bd_end_names[], * const bd_dir_names[];
+extern const char * const bd_walk_names[];
 void bd_put_word(struct seq_file *m, const char *s);
 extern const struct file_operations bd_envs_fops, bd_events_fops, bd_paths_fops;
 extern const struct file_operations bd_hist_fops;

@@ -112,7 +112,9 @@ void bd_layout_sync(struct bd_ctx *c)
 	}
 	if (c->rec) {
 		ev.src = bd_src_of(c, ev.insn);
+		c->key_next = true;	/* where it was acquired, not where it is read */
 		bd_add_event(c, &ev, NULL);
+		c->key_next = false;
 	}
 }
 
@@ -132,6 +134,7 @@ void bd_layout_acquire(struct bd_ctx *c)
 	c->acq_state = st;
 	c->acq_ofs = NREFS(st);
 	c->acq_depth = bd_depth(c);
+	bd_path_key(st, &c->acq_seg, &c->acq_cnt);
 	c->acq_pending = true;
 	atomic_inc(&bd_nr_pending);
 }
@@ -205,6 +208,7 @@ void bd_layout_child_leak(struct bd_ctx *c, u32 id)
 			continue;
 		bd_emit(c, BPF_DIAG_LEAK, bd_insn_idx(c->env), R(r, id), R(r, insn_idx),
 			BPF_DIAG_SITE_PARENT_RELEASE);
+		bd_path_walk(c);
 		break;
 	}
 }

@@ -64,6 +64,7 @@ static void bd_start(void)
 	bd_layout_init();
 	bd_fields_check();
 	bd_walk_init();
+	bd_path_init();
 	bd_insn_init();
 	bd_srcline_init();
 	bd_hooks_want_syms();

@@ -33,6 +33,10 @@ unsigned int bd_max_history = 8192;
 module_param_named(max_history, bd_max_history, uint, 0444);
 MODULE_PARM_DESC(max_history, "Entries in the history of the path being verified (8192; 1-2097152)");
 
+unsigned int bd_max_walk = 1000000;
+module_param_named(max_walk, bd_max_walk, uint, 0444);
+MODULE_PARM_DESC(max_walk, "Instructions of a failing path walked back from its leak for its branch decisions (1000000; 0-1000000, 0: none)");
+
 static void clamp_ul(const char *name, unsigned long *v, unsigned long min, unsigned long max)
 {
 	unsigned long to = clamp(*v, min, max);
@@ -61,6 +65,7 @@ void bd_params_check(void)
 	clamp_u("max_lines", &bd_max_lines, 1, BD_NO_SRC - 1);
 	clamp_u("max_paths", &bd_max_paths, 1, BD_CAP_RECORDS);
 	clamp_u("max_history", &bd_max_history, 1, BD_CAP_RECORDS);
+	clamp_u("max_walk", &bd_max_walk, 0, 1000000);
 }
 
 void bd_params_show(struct seq_file *m)
@@ -71,4 +76,5 @@ void bd_params_show(struct seq_file *m)
 	seq_printf(m, "param max_lines: %u\n", bd_max_lines);
 	seq_printf(m, "param max_paths: %u\n", bd_max_paths);
 	seq_printf(m, "param max_history: %u\n", bd_max_history);
+	seq_printf(m, "param max_walk: %u\n", bd_max_walk);
 }

@@ -151,6 +151,8 @@ static void json_hist(struct seq_file *m, const struct bd_rep *s, u32 i)
 		seq_puts(m, "{\"event\":null}");
 	else if (h->type == BD_H_EVENT)
 		seq_printf(m, "{\"event\":%u}", h->ev);
+	else if (h->type == BD_H_JUMP)
+		seq_printf(m, "{\"jump\":%d,\"to\":%d}", h->from, h->to);
 	else
 		seq_printf(m, "{\"%s\":%d,\"to\":%d,\"path\":%u}",
 			   h->type == BD_H_FORK ? "branch" : "resume", h->from, h->to, h->other);
@@ -176,7 +178,10 @@ void rep_show_json(struct seq_file *m, struct bd_rep *s)
 		if (!has_failing_path(s))
 			seq_puts(m, "null");
 		else
-			seq_printf(m, "{\"history_lost\":%u,\"history\":[", s->e->h_lost);
+			seq_printf(m, "{\"history_lost\":%u,\"walk\":\"%s\",\"walk_cut\":%d,\"walk_unplaced\":%u,\"history\":[",
+				   s->e->h_lost, bd_walk_names[s->e->walk_end],
+				   s->e->walk_end == BD_WALK_CUT ? s->e->walk_cut : -1,
+				   s->e->walk_unplaced);
 		break;
 	case R_HIST:
 		json_hist(m, s, s->i);

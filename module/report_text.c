@@ -111,10 +111,17 @@ static void show_path_event(struct seq_file *m, const struct bd_rep *s,
 static void show_branch(struct seq_file *m, const struct bd_rep *s, const struct bd_hist *h,
 			const char *indent)
 {
+	const struct bd_path *p;
+
 	seq_puts(m, indent);
-	if (h->type == BD_H_RESUME) {
-		seq_printf(m, "branch at insn %d: went to insn %d (this path was queued there: ",
-			   h->from, h->to);
+	if (h->type == BD_H_JUMP) {
+		seq_printf(m, "branch at insn %d: went %sto insn %d (known here: nothing queued for the other side)",
+			   h->from, h->to == h->from + 1 ? "on " : "", h->to);
+	} else if (h->type == BD_H_RESUME) {
+		p = bd_env_path(s->e, h->other);
+		/* queued at a call (an iterator's next, a helper that forks) */
+		seq_printf(m, "%s at insn %d: went to insn %d (this path was queued there: ",
+			   p && p->dir == BD_DIR_NONE ? "fork" : "branch", h->from, h->to);
 		put_path(m, s, h->other);
 		seq_puts(m, ")");
 	} else if (h->to >= 0) {
@@ -175,9 +182,19 @@ static void show_leak_head(struct seq_file *m, const struct bd_rep *s,
 	seq_puts(m, "    on the path that failed, ");
 	put_path(m, s, leak->path);
 	seq_puts(m, ":\n");
-	if (rep_in_history(s, s->i) && s->e->h_lost)
-		seq_printf(m, "      (%u history entries past max_history not kept)\n",
+	if (!rep_in_history(s, s->i))
+		return;
+	if (s->e->h_lost)
+		seq_printf(m, "      (%u history entries past max_history not kept; branches the verifier decided alone not shown)\n",
 			   s->e->h_lost);
+	if (s->e->walk_end == BD_WALK_CUT)
+		seq_printf(m, "      (branches the verifier decided alone shown from insn %d on: max_walk or max_history)\n",
+			   s->e->walk_cut);
+	if (s->e->walk_end == BD_WALK_BROKEN)
+		seq_puts(m, "      (the verifier's jump history could not be followed to the start: some branches it decided alone are not shown)\n");
+	if (s->e->walk_unplaced)
+		seq_printf(m, "      (%u entries could not be placed on the verifier's jump history: shown first)\n",
+			   s->e->walk_unplaced);
 }
 
 void rep_show_text(struct seq_file *m, struct bd_rep *s)

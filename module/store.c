@@ -38,7 +38,7 @@ struct bd_env_page {
 	struct bd_env e;
 	struct bd_event ev[12];
 	struct bd_path paths[10];
-	struct bd_hist hist[16];
+	struct bd_hist hist[12];
 	struct bd_src src[5];
 };
 

@@ -29,7 +29,9 @@ NOKPROBE_SYMBOL(bd_depth);
  */
 #define BD_HIST_LATE	1024
 
-static void hist(struct bd_ctx *c, u8 type, u32 ev, s32 from, s32 to, u32 other)
+/* An entry of the current path's history, recorded in state @vs */
+static void hist(struct bd_ctx *c, struct bpf_verifier_state *vs, u8 type, u32 ev,
+		 s32 from, s32 to, u32 other)
 {
 	struct bd_hist h = {
 		.type = type, .ev = ev, .from = from, .to = to, .other = other,
@@ -38,6 +40,12 @@ static void hist(struct bd_ctx *c, u8 type, u32 ev, s32 from, s32 to, u32 other)
 
 	if (!c->rec)
 		return;
+	if (c->key_next) {
+		h.seg = c->acq_seg;
+		h.cnt = c->acq_cnt;
+	} else {
+		bd_path_key(vs, &h.seg, &h.cnt);
+	}
 	if (type != BD_H_EVENT && c->rec->h_len >= BD_HIST_LATE)
 		h.src = bd_src_of(c, from);
 	bd_hist_add(c->rec, &h);
@@ -45,13 +53,19 @@ static void hist(struct bd_ctx *c, u8 type, u32 ev, s32 from, s32 to, u32 other)
 
 NOKPROBE_SYMBOL(hist);
 
-/* A walk ends (do_check_common() returns, the env still alive). */
+/*
+ * A walk ends (do_check_common() returns, the env still alive).  The
+ * decisions a leak's walk added (path.c) are looked up here too: the
+ * newest BD_HIST_LATE entries, those nearest the leak.
+ */
 void bd_hist_lines(struct bd_ctx *c)
 {
 	struct bd_hist *h;
-	u32 i;
+	u32 i, n = c->rec ? c->rec->h_len : 0;
 
-	for (i = 0; c->rec && i < min(c->rec->h_len, BD_HIST_LATE); i++) {
+	for (i = 0; i < n; i++) {
+		if (i == BD_HIST_LATE && n > 2 * BD_HIST_LATE)
+			i = n - BD_HIST_LATE;
 		/* the writer's own entry: readers see the history once finished */
 		h = (struct bd_hist *)bd_hist_at(c->rec, i);
 		if (h && h->type != BD_H_EVENT && h->src == BD_NO_SRC)
@@ -159,7 +173,7 @@ void bd_path_push(struct bd_ctx *c, struct bpf_verifier_state *st, s32 insn,
 	t->start_insn = insn;
 	t->n_early = 0;
 	t->early_lost = 0;
-	hist(c, BD_H_FORK, 0, prev, other, t->path);
+	hist(c, bd_cur_state(c->env), BD_H_FORK, 0, prev, other, t->path);
 }
 
 NOKPROBE_SYMBOL(bd_path_push);
@@ -210,10 +224,20 @@ static void path_async(struct bd_ctx *c, struct bpf_verifier_state *st, struct b
 	c->cur_path = bd_env_path_new(c->rec, &p);
 	bd_hist_truncate(c->rec, t ? t->h_len : 0);
 	c->rec->h_lost = t ? t->h_lost : 0;
-	hist(c, BD_H_RESUME, 0, p.fork_insn, p.start_insn, c->cur_path);
+	hist(c, st, BD_H_RESUME, 0, p.fork_insn, p.start_insn, c->cur_path);
 }
 
 NOKPROBE_SYMBOL(path_async);
+
+/* The insn of recorded event @ev, -1 if it was dropped */
+static s32 event_insn(struct bd_ctx *c, u32 ev)
+{
+	const struct bd_event *e = ev == BD_NO_EVENT ? NULL : bd_env_event(c->rec, ev);
+
+	return e ? e->insn : -1;
+}
+
+NOKPROBE_SYMBOL(event_insn);
 
 /* The verifier pops @st into its current state: the current path ended. */
 void bd_path_pop(struct bd_ctx *c, struct bpf_verifier_state *st)
@@ -237,9 +261,9 @@ void bd_path_pop(struct bd_ctx *c, struct bpf_verifier_state *st)
 		WRITE_ONCE(p->pop_seq, ++c->pop_seq);
 	bd_hist_truncate(c->rec, t->h_len);
 	c->rec->h_lost = t->h_lost;
-	hist(c, BD_H_RESUME, 0, t->fork_insn, t->start_insn, t->path);
+	hist(c, st, BD_H_RESUME, 0, t->fork_insn, t->start_insn, t->path);
 	for (i = 0; i < t->n_early; i++)
-		hist(c, BD_H_EVENT, t->early[i], 0, 0, 0);
+		hist(c, st, BD_H_EVENT, t->early[i], event_insn(c, t->early[i]), 0, 0);
 	c->rec->h_lost += t->early_lost;
 	bd_pend_pop(c);
 }
@@ -312,7 +336,7 @@ void bd_add_event(struct bd_ctx *c, struct bd_event *ev, struct bpf_verifier_sta
 		return;
 	}
 	added = bd_env_add(c->rec, ev);
-	hist(c, BD_H_EVENT, added ? idx : BD_NO_EVENT, 0, 0, 0);
+	hist(c, bd_cur_state(c->env), BD_H_EVENT, added ? idx : BD_NO_EVENT, ev->insn, 0, 0);
 }
 
 NOKPROBE_SYMBOL(bd_add_event);

@@ -24,6 +24,10 @@
 #   idle       the same, recording disabled (control): the hooks' own cost
 #   kprobes    the same with ftrace=0: entry hooks as kprobes, not ftrace
 #   no_ROLE    bpf_diag with one hook role denied (deny_hooks=ROLE)
+#   nowalk     bpf_diag with max_walk=0: no failing path walked back from its
+#              leak (what the branch decisions the verifier made alone cost)
+#   log1       no module, the verifier's log at level 1: what a user loads
+#              with to get the kernel's own leak report (7.3 and later)
 #   log2       no module, the verifier's log at level 2 (bpftool prog load -d)
 #   bpftrace   no module; bpftrace records the same hook hits the obvious
 #              way: kprobes and kretprobes on the functions bpf_diag hooks
@@ -134,7 +138,9 @@ config() { # ROUND NAME
 		rmmod bpf_diag 2>/dev/null
 		case $name in
 		off) ;;
+		log1) lvl=1 ;;
 		log2) lvl=2 ;;
+		nowalk) diag_on max_walk=0 ;;
 		all) diag_on ;;
 		idle) diag_on && echo disable >$D/control ;;
 		kprobes) diag_on ftrace=0 ;;
@@ -157,7 +163,7 @@ config() { # ROUND NAME
 		[ $name != bpftrace ] || { kill -INT $pid; wait $pid; }
 	done
 }
-CONFIGS="off all idle kprobes $(for r in $ROLES; do printf "no_%s " $r; done)log2"
+CONFIGS="off all idle kprobes nowalk $(for r in $ROLES; do printf "no_%s " $r; done)log1 log2"
 [ $BT = no ] || CONFIGS="$CONFIGS bpftrace"
 [ -z "$ONLY" ] || CONFIGS=$ONLY
 for r in $(seq $ROUNDS); do

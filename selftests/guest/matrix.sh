@@ -36,6 +36,9 @@ for obj; do
 		grep -v -e '^processed [0-9]* insns' -e '^verification time' \
 			-e '^stack depth' -e '^$' $L/logs/"$p".log 2>/dev/null | tail -n 3 | sed 's/^/@@LOG /'
 		grep -i -e 'libbpf' -e 'error' -e 'fail' $L/err | tail -n 3 | sed 's/^/@@LIBBPF /'
+		# the kernel's own leak reports (7.3 and later), for the host to compare
+		sed -n '/^Verification failed: Resource Lifetime Safety: Unreleased resource/,$p' \
+			$L/logs/"$p".log 2>/dev/null | sed 's/^/@@KREP /'
 	done <$L/progs
 	echo "comm=$COMM" >$D/filter
 	for f in envs report report.json; do

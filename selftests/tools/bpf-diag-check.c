@@ -82,9 +82,11 @@
 #include <sys/file.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "kselftest_tags.h"
 #include "log_refs.h"
+#include "kreport.h"
 
 #define DIAG "/sys/kernel/debug/bpf_diag/"
 #define MAX_IDS 4096
@@ -235,7 +237,8 @@ struct envrec {
 	long seq;
 	char verdict[16];
 	long err, dropped, events, src_dropped, paths_dropped, paths_broken, hist_lost;
-	long paths;
+	long paths, walk_unplaced;
+	char walk[16];
 };
 
 static void parse_env(const char *line, struct envrec *r)
@@ -251,6 +254,9 @@ static void parse_env(const char *line, struct envrec *r)
 	r->paths_dropped = kvl(line, "paths_dropped", 0);
 	r->paths_broken = kvl(line, "paths_broken", 0);
 	r->hist_lost = kvl(line, "history_lost", 0);
+	r->walk_unplaced = kvl(line, "walk_unplaced", 0);
+	if (!kv(line, "walk", r->walk, sizeof(r->walk)))
+		strcpy(r->walk, "?");
 }
 
 /* The newest env of this process, after env @after, for program @name. */
@@ -294,7 +300,16 @@ struct dhist {
 	long from, to, idx, path;
 };
 
+/* one event by its idx: kind a(cquire) r(elease) d(rop) l(eak) o(ther) */
+struct evrec {
+	char kind;
+	unsigned int id;
+	long insn;
+};
+
 struct events {
+	int nevs;
+	struct evrec *evs;
 	long acq_path[MAX_IDS], acq_idx[MAX_IDS];
 	int npaths, nhist;
 	struct dpath *paths;
@@ -339,6 +354,22 @@ static void read_events(long seq, struct events *ev)
 			}
 		} else {
 			ev->nosrc++;
+		}
+		{
+			long idx = kvl(line, "idx", -1);
+
+			if (idx >= 0 && idx < 1 << 22) {
+				if (idx >= ev->nevs) {
+					ev->evs = realloc(ev->evs, (idx + 1) * sizeof(*ev->evs));
+					memset(ev->evs + ev->nevs, 0,
+					       (idx + 1 - ev->nevs) * sizeof(*ev->evs));
+					ev->nevs = idx + 1;
+				}
+				ev->evs[idx] = (struct evrec){
+					!strcmp(kind, "acquire") ? 'a' : !strcmp(kind, "release") ? 'r' :
+					!strcmp(kind, "null_drop") ? 'd' : !strcmp(kind, "leak") ? 'l' : 'o',
+					id, insn };
+			}
 		}
 		if (!strcmp(kind, "acquire")) {
 			int n0 = ev->acq.n;
@@ -719,6 +750,7 @@ struct walk_state {
 	struct walk *w;
 	struct seg *cur;
 	bool root_next;		/* the next insn starts a walk of its own */
+	bool state_seen;	/* a state print ("0: R1=ctx() R10=fp0") came */
 };
 
 static void seg_refs(struct seg *g, const char *line)
@@ -748,12 +780,34 @@ static void walk_line(char *line, void *arg)
 		seg_refs(ws->cur, line);
 }
 
+/*
+ * 7.x prints its static liveness analyses at log level 2 before the walk
+ * (kernel/bpf/liveness.c: arg_track_log() "N: INSN\tr2: A -> B",
+ * print_subprog_arg_access() "N: INSN // r2=...", and "; use: ..."),
+ * insns as "%3d: ": not insns walked.
+ */
+static bool liveness_line(const char *line)
+{
+	return strstr(line, " -> ") || strstr(line, " // ") || strstr(line, "; use: ") ||
+	       strstr(line, "\tr");
+}
+
 static void walk_line_seg(char *line, struct walk_state *ws)
 {
 	char rest[64] = "";
 	long x, y, n;
 	size_t len = strlen(line);
 
+	if (!ws->state_seen && sscanf(line, "%ld: R%ld", &x, &y) == 2) {
+		/*
+		 * The walk starts with its first state print: insns listed
+		 * before it are 7.x's liveness dumps (liveness_line(), and
+		 * whole listings of the program), not walked.
+		 */
+		ws->state_seen = true;
+		if (ws->cur && ws->cur->root)
+			ws->cur->ninsn = 0;
+	}
 	if (!strncmp(line, "Validating ", 11)) {
 		seg_close(ws->v, ws->cur);
 		ws->cur = seg_new(ws->w, true, -1, -1, 0);
@@ -796,7 +850,7 @@ static void walk_line_seg(char *line, struct walk_state *ws)
 		strcpy(ws->cur->end, "pruned");
 		ws->cur->end_insn = n;
 	} else if (isdigit((unsigned char)line[0]) && sscanf(line, "%ld: ", &n) == 1 &&
-		   (strstr(line, ": (") || strstr(line, ": <invalid"))) {
+		   (strstr(line, ": (") || strstr(line, ": <invalid")) && !liveness_line(line)) {
 		struct seg *g;
 
 		if (!ws->cur && ws->root_next)
@@ -884,8 +938,95 @@ static void free_walk(struct walk *w)
  * (paths past max_paths were not recorded) only the records kept are held
  * against their segments; the failing path never depends on them.
  */
+static long n_dec_checked, n_dec_equal;
+
+/* A decision of the failing path: the conditional jump at @from went to @to */
+struct dec {
+	long from, to;
+};
+
+/* The failing segment's decisions in the log against bpf_diag's history after @from_hist */
+static void check_decisions(struct result *r, const struct events *ev, const struct vlog *v,
+			    const struct seg *fail, int last_resume)
+{
+	struct dec *want = calloc(fail->ninsn + 1, sizeof(*want));
+	struct dec *have = calloc(ev->nhist + 1, sizeof(*have));
+	int nw = 0, nh = 0, i;
+
+	for (i = 0; i + 1 < fail->ninsn; i++)
+		if (op_is_cond_jmp(get_op(v, fail->insn[i])))
+			want[nw++] = (struct dec){ fail->insn[i], fail->insn[i + 1] };
+	for (i = last_resume + 1; i < ev->nhist; i++) {
+		const struct dhist *h = &ev->hist[i];
+
+		if (!strcmp(h->type, "jump") || (!strcmp(h->type, "branch") && h->to >= 0))
+			have[nh++] = (struct dec){ h->from, h->to };
+	}
+	n_dec_checked += nw;
+	for (i = 0; i < nw && i < nh; i++) {
+		if (want[i].from != have[i].from || want[i].to != have[i].to)
+			break;
+		n_dec_equal++;
+	}
+	if (i < nw || i < nh) {
+		if (i < nw && i < nh)
+			why(r, "failing path: decision %d: the log's walk went from %ld to %ld, bpf_diag says %ld to %ld",
+			    i, want[i].from, want[i].to, have[i].from, have[i].to);
+		else if (i < nw)
+			why(r, "failing path: the log's walk decides at insn %ld (to %ld), bpf_diag's history has no decision %d (%d in all, the log %d)",
+			    want[i].from, want[i].to, i, nh, nw);
+		else
+			why(r, "failing path: bpf_diag has a decision at insn %ld (to %ld) the log's walk does not make (%d in all, the log %d)",
+			    have[i].from, have[i].to, nh, nw);
+	}
+	free(want);
+	free(have);
+}
+
+static bool lossy;
+static bool light;
+static bool partial;
+
+/* Does status say bpf_diag walks failing paths back on this kernel? */
+static int walks_here = -1;
+
+static bool module_walks(void)
+{
+	char line[512];
+	FILE *f;
+
+	if (walks_here >= 0)
+		return walks_here;
+	walks_here = 0;
+	f = fopen(DIAG "status", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "branch decisions: every one", 27))
+			walks_here = 1;
+	if (f)
+		fclose(f);
+	return walks_here;
+}
+
+/*
+ * Was the failing path walked back from its leak, every entry placed?
+ * Where status says it is walked and the env has a leak, it must be,
+ * except where the run asks for small limits (--partial: cut, lost).
+ */
+static bool walked_all(struct result *r, const struct envrec *env, const struct events *ev)
+{
+	if (!module_walks() || !ev->leak.n)
+		return false;
+	if (!strcmp(env->walk, "done") && !env->walk_unplaced)
+		return true;
+	if (partial && (!strcmp(env->walk, "cut") || !strcmp(env->walk, "lost")))
+		return false;
+	why(r, "env %ld leaked, but its failing path was not walked back whole (walk=%s, %ld entries not placed)",
+	    env->seq, env->walk, env->walk_unplaced);
+	return false;
+}
+
 static void check_walk(struct result *r, const struct events *ev, const struct walk *w,
-		       bool partial, bool hist_lost)
+		       const struct vlog *v, bool partial, bool hist_lost, bool walked)
 {
 	int i, k, nroot = 0, npop = 0, last_resume = -1, nerr = 0;
 	const struct seg *fail = NULL;
@@ -983,6 +1124,16 @@ static void check_walk(struct result *r, const struct events *ev, const struct w
 		}
 		k++;
 	}
+
+	/*
+	 * ... and every branch decision on it, in order: each conditional
+	 * jump the log walks there (the insn printed after it says which way
+	 * it went), whether the verifier queued the other side (a branch) or
+	 * knew it could not happen (a jump, from the verifier's jump history
+	 * at the leak).  Only where bpf_diag walked that history (walk=done).
+	 */
+	if (walked)
+		check_decisions(r, ev, v, fail, last_resume);
 
 	/*
 	 * ... and named every branch it queued: the paths forked from the
@@ -1298,10 +1449,6 @@ static long status_counter(const char *name)
 	return v;
 }
 
-static bool lossy;
-static bool light;
-static bool partial;
-
 /*
  * The kernel selftests' own __failure / __success / __msg (see
  * kselftest_tags.h).  They are written for the kernel they ship with:
@@ -1443,6 +1590,214 @@ static void check_acquire(struct result *r, const struct vlog *vl, unsigned int 
 		why(r, "acquire id=%u at insn %d, which is not a helper or kfunc call", id, at);
 	else if (lr_held_every(lr, id, at))
 		why(r, "acquire id=%u at insn %d, but the log shows it held before insn %d", id, at, at);
+}
+
+/* ---- the kernel's own report (7.3 and later) as the oracle ---- */
+
+static int kreports_here = -1;
+static long n_kr_ids, n_kr_equal, n_kr_items;
+
+/*
+ * Does this kernel's verifier write the report?  Its BTF says so: struct
+ * bpf_verifier_env has the series' member "diag" (struct bpf_diag *,
+ * include/linux/bpf_verifier.h of 7.3).
+ */
+static bool kernel_reports(void)
+{
+	const struct btf_member *m;
+	const struct btf_type *t;
+	struct btf *btf;
+	int id, i;
+
+	if (kreports_here >= 0)
+		return kreports_here;
+	kreports_here = 0;
+	btf = btf__load_vmlinux_btf();
+	id = btf ? btf__find_by_name_kind(btf, "bpf_verifier_env", BTF_KIND_STRUCT) : -1;
+	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	for (i = 0, m = t ? btf_members(t) : NULL; t && i < btf_vlen(t); i++, m++)
+		if (!strcmp(btf__name_by_offset(btf, m->name_off), "diag"))
+			kreports_here = 1;
+	btf__free(btf);
+	printf("# the kernel's own leak report: %s\n", kreports_here ?
+	       "yes (struct bpf_verifier_env has diag): checked against it" : "not in this kernel");
+	return kreports_here;
+}
+
+/*
+ * bpf_diag's side of one kernel report: from the last acquire of @id on
+ * the failing path, the acquires and releases of @id (a NULL branch's
+ * drop is a release there: release_reference_nomark()) and every
+ * conditional jump's decision, in order.  Forks at a call are not
+ * decisions (the kernel records conditional jumps only).
+ */
+static int our_items(const struct events *ev, const struct vlog *v, unsigned int id,
+		     struct kitem **out)
+{
+	struct kitem *it = calloc(ev->nhist + 1, sizeof(*it));
+	int i, start = -1, n = 0;
+
+	for (i = 0; i < ev->nhist; i++) {
+		const struct dhist *h = &ev->hist[i];
+
+		if (!strcmp(h->type, "event") && h->idx >= 0 && h->idx < ev->nevs &&
+		    ev->evs[h->idx].kind == 'a' && ev->evs[h->idx].id == id)
+			start = i;
+	}
+	for (i = start; start >= 0 && i < ev->nhist; i++) {
+		const struct dhist *h = &ev->hist[i];
+		const struct evrec *e;
+
+		if (!strcmp(h->type, "event")) {
+			if (h->idx < 0 || h->idx >= ev->nevs)
+				continue;
+			e = &ev->evs[h->idx];
+			if (e->id == id && (e->kind == 'a' || e->kind == 'r' || e->kind == 'd'))
+				it[n++] = (struct kitem){ e->kind == 'a' ? 'a' : 'r', e->insn, 0, id };
+		} else if (h->to >= 0 && op_is_cond_jmp(get_op(v, h->from))) {
+			it[n++] = (struct kitem){ 'b', h->from, h->to != h->from + 1, 0 };
+		}
+	}
+	*out = it;
+	return n;
+}
+
+static bool item_eq(const struct kitem *a, const struct kitem *b)
+{
+	return a->kind == b->kind && a->insn == b->insn &&
+	       (a->kind == 'b' ? a->taken == b->taken : a->id == b->id);
+}
+
+static void item_str(const struct kitem *k, char *buf, size_t len)
+{
+	if (k->kind == 'b')
+		snprintf(buf, len, "branch at %ld %s", k->insn, k->taken ? "taken" : "not taken");
+	else
+		snprintf(buf, len, "%s id=%u at %ld", k->kind == 'a' ? "acquire" : "release",
+			 k->id, k->insn);
+}
+
+/*
+ * The kernel's items against ours.  The differences allowed, each from
+ * kernel/bpf/diagnostics.c (docs/how-it-works.md): the rendering limit
+ * (first and last KR_RENDER_HALF items, the count between); events older
+ * than its store (then its list is the end of ours).
+ */
+static void compare_report(struct result *r, const struct krep *k, const struct kitem *our,
+			   int n)
+{
+	char a[96], b[96];
+	int i, j, off = 0;
+
+	n_kr_items += k->n;
+	if (k->omitted) {
+		if (n != k->n + k->omitted) {
+			why(r, "kernel report id=%u: %d items shown and %ld omitted, bpf_diag has %d",
+			    k->id, k->n, k->omitted, n);
+			return;
+		}
+	} else if (k->older_lost) {
+		if (n < k->n) {
+			why(r, "kernel report id=%u: %d items (older not retained), bpf_diag has %d",
+			    k->id, k->n, n);
+			return;
+		}
+		off = n - k->n;
+	} else if (n != k->n) {
+		for (i = 0; i < n && i < k->n && item_eq(&k->it[i], &our[i]); i++)
+			;
+		a[0] = b[0] = 0;
+		if (i < k->n)
+			item_str(&k->it[i], a, sizeof(a));
+		if (i < n)
+			item_str(&our[i], b, sizeof(b));
+		why(r, "kernel report id=%u: %d items, bpf_diag %d; first difference at %d: kernel '%s', bpf_diag '%s'",
+		    k->id, k->n, n, i, a, b);
+		return;
+	}
+	for (i = 0; i < k->n; i++) {
+		j = k->omitted && i >= k->split ? i + k->omitted : i + off;
+		if (!item_eq(&k->it[i], &our[j])) {
+			item_str(&k->it[i], a, sizeof(a));
+			item_str(&our[j], b, sizeof(b));
+			why(r, "kernel report id=%u: item %d: kernel '%s', bpf_diag '%s'", k->id, i,
+			    a, b);
+			return;
+		}
+	}
+	n_kr_equal++;
+}
+
+/*
+ * Load the rejected program again at log level 1, as a user who wants the
+ * kernel's report would, and hold every report in that log against
+ * bpf_diag's records of the same load: leaked ids both ways, the acquire
+ * insn, the error insn, and the causal path item by item.
+ */
+static void check_kernel_reports(struct result *r, const char *obj, const char *name,
+				 const struct vlog *v)
+{
+	size_t size = 16u << 20;
+	char *log = malloc(size);
+	int lret, ret, saved = log_level, nk, i, n;
+	struct envrec env = {};
+	struct events *ev;
+	struct ktags tags;
+	struct krep *k;
+	struct kitem *our;
+	long after;
+
+	if (!log)
+		return;
+	after = status_counter("envs");
+	log_level = 1;
+	if (load(obj, name, log, size, &lret, &ret, &tags) || ret >= 0 || ret == NOT_LOADED) {
+		why(r, "kernel report: the level-1 load did not fail as the first did (%d)", ret);
+		goto out;
+	}
+	filter_lock(true);
+	if (!find_env(name, after, &env)) {
+		filter_lock(false);
+		why(r, "kernel report: no env recorded for the level-1 load");
+		goto out;
+	}
+	ev = calloc(1, sizeof(*ev));
+	read_events(env.seq, ev);
+	filter_lock(false);
+	nk = kr_parse(log, &k);
+	if (!nk)
+		why(r, "kernel report: the level-1 log says \"Unreleased reference\" but has no Resource Lifetime Safety report");
+	for (i = 0; i < nk; i++) {
+		n_kr_ids++;
+		if (!pair_in(&ev->leak, k[i].id, k[i].alloc))
+			why(r, "kernel report: id=%u acquired at %ld leaked, bpf_diag has no such leak",
+			    k[i].id, k[i].alloc);
+		else if (!pair_in(&ev->site, k[i].id, k[i].err_insn))
+			why(r, "kernel report id=%u: error at insn %ld, bpf_diag's leak is elsewhere",
+			    k[i].id, k[i].err_insn);
+		n = our_items(ev, v, k[i].id, &our);
+		compare_report(r, &k[i], our, n);
+		free(our);
+	}
+	for (i = 0; i < ev->leak.n; i++) {
+		int j;
+
+		for (j = 0; j < nk && k[j].id != ev->leak.id[i]; j++)
+			;
+		/* leaks the kernel reports otherwise ("Release it first.") are not in its */
+		if (j == nk && strstr(log, "Unreleased reference"))
+			why(r, "kernel report: bpf_diag's leak of id=%u has no report in the log",
+			    ev->leak.id[i]);
+	}
+	printf("# %s: kernel's report (log level 1, env %ld): %d leaked ids\n", name, env.seq, nk);
+	kr_free(k, nk);
+	free(ev->paths);
+	free(ev->hist);
+	free(ev->evs);
+	free(ev);
+out:
+	log_level = saved;
+	free(log);
 }
 
 static void check_prog(const char *obj, const char *name)
@@ -1701,7 +2056,8 @@ leaks:
 		parse_walk(log, vl, ret != 0 && !after, &w);
 		if (env.paths_broken)
 			why(&r, "bpf_diag could not follow the walk (paths_broken)");
-		check_walk(&r, ev, &w, env.paths_dropped > 0, env.hist_lost > 0);
+		check_walk(&r, ev, &w, vl, env.paths_dropped > 0, env.hist_lost > 0,
+			   walked_all(&r, &env, ev));
 	}
 
 	/* source attribution: the same FILE:LINE the verifier prints */
@@ -1742,12 +2098,16 @@ released:
 			why(&r, "accepted, but id %u is never released or dropped", id);
 		}
 	}
+	if (!light && ret < 0 && ret != NOT_LOADED && kernel_reports() &&
+	    strstr(log, "Unreleased reference"))
+		check_kernel_reports(&r, obj, name, vl);
 	printf("# %s: env=%ld verdict=%s acquires=%d releases=%d null_drops=%d leaks=%d locks=%d log_refs=%d log_leaks=%d with_src=%d paths=%d failing_path=%d\n",
 	       name, env.seq, env.verdict, ev->acq.n, ev->rel.n, ev->drop.n, ev->leak.n,
 	       ev->lock.n, vl->refs.n, vl->leak.n, ev->nsrc, ev->npaths, ev->nhist);
 	free_walk(&w);
 	free(ev->paths);
 	free(ev->hist);
+	free(ev->evs);
 	free(ev);
 	lr_free(&vl->lr);
 	for (i = 0; i < vl->nops; i++)
@@ -1886,6 +2246,12 @@ int main(int argc, char **argv)
 		nfail++;
 		printf("not ok %d no program of the objects was selected (-p/-x)\n", ntest);
 	}
+	if (n_kr_ids)
+		printf("# the kernel's own reports: %ld leaked ids compared, %ld equal (%ld items)\n",
+		       n_kr_ids, n_kr_equal, n_kr_items);
+	if (n_dec_checked)
+		printf("# failing paths' branch decisions held against the log's walk: %ld equal of %ld\n",
+		       n_dec_equal, n_dec_checked);
 	if (n_checked[X_ACQ] + n_checked[X_REL] + n_checked[X_DROP])
 		printf("# insns confirmed by the log's state prints: acquires %ld of %ld, releases %ld of %ld, null_drops %ld of %ld (the rest: no state printed after the insn, or refs hidden under a lock; checked by insn class and held-before)\n",
 		       n_exact[X_ACQ], n_checked[X_ACQ], n_exact[X_REL], n_checked[X_REL],

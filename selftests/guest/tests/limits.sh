@@ -2,7 +2,7 @@
 # and at an absurd maximum, and one env near the verifier's own limit of
 # 1M processed instructions.
 BIG=$ST/progs-limits/big.bpf.o
-PARAMS="max_envs max_events max_bytes max_lines max_paths max_history"
+PARAMS="max_envs max_events max_bytes max_lines max_paths max_history max_walk"
 
 # insmod with PARAM=VALUE: refused with a message naming it, or loaded with
 # the value clamped (a message names it); then a load records or not,

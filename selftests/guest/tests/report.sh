@@ -22,6 +22,34 @@ t_srclines() {
 	$RC srclines $T/logs $progs
 }
 
+# Branches the verifier decided alone (nothing queued) are on the failing
+# path too: loop_sk_leak's loop tests and its `if (!sk)` on a socket the
+# loop already knows.  The text names them, report.json has them as
+# "jump", envs says the walk is done; with max_walk=3 it is cut and the
+# report says from where.  (bpf-diag-check holds every decision to the
+# level-2 log, and on 7.3 to the kernel's own report.)
+t_known_branches() {
+	local e
+	bpf-diag-load -p loop_sk_leak $PROGS/loops.bpf.o >/dev/null
+	echo "prog=loop_sk_leak leaked" >$D/filter
+	grep -q "(known here: nothing queued for the other side)" $D/report ||
+		fail_msg "no branch the verifier decided alone: $(grep 'branch at' $D/report)"
+	grep -q '{"jump":[0-9]*,"to":[0-9]*}' $D/report.json || fail_msg "report.json: no jump"
+	e=$(grep " prog=loop_sk_leak " $D/envs | tail -n 1)
+	[ "$(kv walk "$e")" = done ] && [ "$(kv walk_unplaced "$e")" = 0 ] ||
+		fail_msg "walk=$(kv walk "$e") walk_unplaced=$(kv walk_unplaced "$e")"
+	echo clear >$D/filter
+	reload max_walk=3 || return 1
+	bpf-diag-load -p loop_sk_leak $PROGS/loops.bpf.o >/dev/null
+	echo "prog=loop_sk_leak leaked" >$D/filter
+	e=$(grep " prog=loop_sk_leak " $D/envs | tail -n 1)
+	[ "$(kv walk "$e")" = cut ] || fail_msg "max_walk=3: walk=$(kv walk "$e")"
+	grep -q "(branches the verifier decided alone shown from insn [0-9]* on: max_walk or max_history)" \
+		$D/report || fail_msg "max_walk=3: the report does not say where the walk stopped"
+	echo clear >$D/filter
+	reload
+}
+
 t_json() {
 	bpf-diag-load $PROGS/report.bpf.o >/dev/null
 	$RC json
@@ -174,6 +202,7 @@ group_report() {
 	reload
 	check "report: a one-branch leak shows acquire and leak on the failing path, the release apart" t_branch_leak
 	check "report: every file:line is the verifier's own for that insn" t_srclines
+	check "report: branches the verifier decided alone are on the failing path (max_walk cuts them)" t_known_branches
 	check "report: report.json parses and carries the events' ids and insns" t_json
 	check "report: a program without BTF line info gets an insn-only report" t_no_btf
 	check "report: filter keys env prog prog* ref pid comm verdict leaked" t_filter_keys
