@@ -23,12 +23,12 @@ static const struct bd_field common[] = {
 	BD_FIELD(bpf_verifier_env, insn_idx, BD_R_EMIT),
 	BD_FIELD(bpf_verifier_env, prog, BD_R_EMIT),
 	BD_FIELD(bpf_verifier_env, subprog_cnt, BD_R_BIND),
-	BD_FIELD(bpf_verifier_env, insn_processed, BD_R_BIND),
+	BD_FIELD(bpf_verifier_env, insn_processed, BD_R_BIND | BD_R_PATH),
 	BD_ARRAY(bpf_verifier_env, subprog_info, BD_R_BIND),
 	BD_FIELD(bpf_subprog_info, start, BD_R_BIND),
 	BD_ARRAY(bpf_verifier_state, frame, BD_R_LEAK | BD_R_NULL | BD_R_REL | BD_R_RELCALL),
 	BD_FIELD(bpf_verifier_state, curframe, BD_R_LEAK | BD_R_NULL | BD_R_REL | BD_R_RELCALL),
-	BD_FIELD(bpf_verifier_state, speculative, BD_R_PUSH | BD_R_POP),
+	BD_FIELD(bpf_verifier_state, speculative, BD_R_PUSH | BD_R_POP | BD_R_PATH),
 	BD_ARRAY(bpf_func_state, regs, BD_R_NULL | BD_R_LEAK | BD_R_REL),
 	BD_FIELD(bpf_func_state, frameno, BD_R_LEAK | BD_R_REL),
 	BD_FIELD(bpf_reg_state, id, BD_R_NULL | BD_R_LEAK),
@@ -184,6 +184,11 @@ static void check_field(const struct bd_field *f)
 		/* read by the offset and width BTF gives: any place, this width */
 		if ((bits ?: bd_btf_size(type) * 8) != f->size) {
 			s->why = "another width";
+			return;
+		}
+		/* within the struct, which bd_bits() reads byte by byte */
+		if (bit + f->size > btf_struct_size(f->st) * 8) {
+			s->why = "past the end of its struct";
 			return;
 		}
 		s->off = bit;

@@ -185,6 +185,10 @@ static inline u32 bd_bits(const void *p, u32 bit, u32 n)
 	u32 k, nb = (bit % 8 + n + 7) / 8;
 	u64 v = 0;
 
+	/* the usual case: within one aligned u32 (the struct is aligned) */
+	if (bit % 32 + n <= 32)
+		return le32_to_cpu(((const __le32 *)p)[bit / 32]) >> (bit % 32) &
+		       (u32)GENMASK_ULL(n - 1, 0);
 	for (k = 0; k < nb; k++)
 		v |= (u64)b[k] << (8 * k);
 	return (v >> (bit % 8)) & (u32)GENMASK_ULL(n - 1, 0);

@@ -80,100 +80,92 @@ static bool walk_ok;
 /* The history of one state: entries lo..h-1 are still to be walked */
 struct hseg {
 	struct bpf_verifier_state *st;
+	const char *base;	/* its entries (6.12: the env's, from index 0) */
 	u32 lo, h;
+	s32 first;		/* first_insn_idx */
+	s32 top;		/* idx of entry h - 1, -1 if none */
 };
 
 #ifdef BD_HIST_ENTRY
-static const void *entry(struct bpf_verifier_env *env, struct bpf_verifier_state *st, u32 k)
+static __always_inline u32 ent_bits(const struct hseg *s, u32 k, u32 field, u32 bits)
 {
-#ifdef BD_HIST_ENV
-	const void *base = BD_RD(env, bpf_verifier_env, insn_hist);
-#else
-	const void *base = BD_RD(st, bpf_verifier_state, jmp_history);
-#endif
-	return (const char *)base + (size_t)k * bd_size[BD_S_hist_entry];
+	return bd_bits(s->base + (size_t)k * bd_size[BD_S_hist_entry], bd_off[field], bits);
 }
 
-NOKPROBE_SYMBOL(entry);
-
-static u32 ent_idx(const void *e)
+static __always_inline void seg_top(struct hseg *s)
 {
-	return bd_bits(e, bd_off[BD_F_hist_entry__idx], BD_IDX_BITS);
+	s->top = s->h > s->lo ? ent_bits(s, s->h - 1, BD_F_hist_entry__idx, BD_IDX_BITS) : -1;
 }
 
-NOKPROBE_SYMBOL(ent_idx);
-
-static void seg_of(struct bpf_verifier_state *st, struct hseg *s)
+static void seg_of(struct bpf_verifier_env *env, struct bpf_verifier_state *st, struct hseg *s)
 {
 	s->st = st;
 #ifdef BD_HIST_ENV
+	s->base = (const char *)BD_RD(env, bpf_verifier_env, insn_hist);
 	s->lo = BD_RD(st, bpf_verifier_state, insn_hist_start);
 	s->h = BD_RD(st, bpf_verifier_state, insn_hist_end);
 #else
+	s->base = (const char *)BD_RD(st, bpf_verifier_state, jmp_history);
 	s->lo = 0;
 	s->h = BD_RD(st, bpf_verifier_state, jmp_history_cnt);
 #endif
+	s->first = BD_RD(st, bpf_verifier_state, first_insn_idx);
+	seg_top(s);
 }
 
 NOKPROBE_SYMBOL(seg_of);
 
-/* get_prev_insn_idx(): the insn before @i on the path, -1 at the state's start */
-static s32 prev_insn(struct bpf_verifier_env *env, struct hseg *s, s32 i)
+/*
+ * get_prev_insn_idx(): the insn before @i on the path, -1 at the state's
+ * start, -2 where the history leads before insn 0 (the kernel's "BUG
+ * backtracking idx": the walk is broken there)
+ */
+static __always_inline s32 prev_insn(struct hseg *s, s32 i)
 {
 	u32 cnt = s->h - s->lo;
-	const void *top;
 
-	if (i == BD_RD(s->st, bpf_verifier_state, first_insn_idx)) {
-		if (!cnt)
-			return -1;
-		if (cnt == 1 && ent_idx(entry(env, s->st, s->lo)) == i)
-			return -1;
+	if (i == s->first && (!cnt || (cnt == 1 && s->top == i)))
+		return -1;
+	if (s->top == i) {
+		s->h--;
+		i = ent_bits(s, s->h, BD_F_hist_entry__prev_idx, BD_PREV_BITS);
+		seg_top(s);
+		return i >= 0 ? i : -2;
 	}
-	if (cnt) {
-		top = entry(env, s->st, s->h - 1);
-		if (ent_idx(top) == i) {
-			s->h--;
-			return bd_bits(top, bd_off[BD_F_hist_entry__prev_idx], BD_PREV_BITS);
-		}
-	}
-	return i - 1;
+	return i ? i - 1 : -2;
 }
 
-NOKPROBE_SYMBOL(prev_insn);
-
 /* A state's parent, as its history entries are told apart (never printed) */
-static u32 fold(const struct bpf_verifier_state *parent)
+static __always_inline u32 fold(const struct bpf_verifier_state *parent)
 {
 	unsigned long v = (unsigned long)parent;
 
 	return (u32)v ^ (u32)(v >> 32);
 }
 
-NOKPROBE_SYMBOL(fold);
 #endif
 
 /* Where on the jump history a state is: its parent and its count. */
 void bd_path_key(struct bpf_verifier_state *vs, u32 *seg, u32 *cnt)
 {
-#ifdef BD_HIST_ENTRY
-	struct hseg s;
-#endif
-
 	*seg = 0;
 	*cnt = 0;
 #ifdef BD_HIST_ENTRY
 	if (!walk_ok || !vs)
 		return;
-	seg_of(vs, &s);
 	*seg = fold(BD_RD(vs, bpf_verifier_state, parent));
-	*cnt = s.h;
+#ifdef BD_HIST_ENV
+	*cnt = BD_RD(vs, bpf_verifier_state, insn_hist_end);
+#else
+	*cnt = BD_RD(vs, bpf_verifier_state, jmp_history_cnt);
+#endif
 #endif
 }
 
 NOKPROBE_SYMBOL(bd_path_key);
 
 /* A conditional jump whose two sides differ, as the kernel's diagnostics count it */
-static bool cond_jump(const struct bpf_insn *insn)
+static __always_inline bool cond_jump(const struct bpf_insn *insn)
 {
 	u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
 
@@ -181,30 +173,44 @@ static bool cond_jump(const struct bpf_insn *insn)
 	       op != BPF_EXIT && insn->off;
 }
 
-NOKPROBE_SYMBOL(cond_jump);
-
 /* Does entry @h of the history belong at insn @i, followed by @next? */
-static bool placed_here(const struct bd_hist *h, s32 i, s32 next, u32 seg,
-			u32 hb, u32 ha)
+static __always_inline bool placed_here(const struct bd_hist *h, s32 i, s32 next, u32 seg,
+					u32 hb, u32 ha)
 {
-	if (h->from != i || h->seg != seg || h->cnt < hb || h->cnt > ha)
+	if (h->seg != seg || h->cnt < hb || h->cnt > ha)
 		return false;
-	return h->type != BD_H_RESUME || h->to == next;
+	/* an event the store could not keep has no insn: its place is enough */
+	if (h->type == BD_H_EVENT && h->from < 0)
+		return true;
+	return h->from == i && (h->type != BD_H_RESUME || h->to == next);
 }
 
-NOKPROBE_SYMBOL(placed_here);
+/* Entry @i of the history, past h_len too (the walk's own writes) */
+static __always_inline const struct bd_hist *bd_hist_at_raw(const struct bd_env *e, u32 i)
+{
+	return bd_vec_at(&e->hist, i);
+}
+
+#ifdef BD_HIST_ENTRY
+/* Does resume entry @h start an async callback's walk? */
+static __always_inline bool resumes_async(const struct bd_env *e, const struct bd_hist *h)
+{
+	const struct bd_path *p = bd_env_path(e, h->other);
+
+	return p && p->async;
+}
+
+#endif
 
 /*
  * Walk back from the current insn along the jump history, placing the
- * history's entries (newest first) and the decisions between them.  With
- * @jumps_max = U32_MAX it only counts the decisions to add (returned);
- * otherwise it writes the merged history in place from the back, with at
- * most @jumps_max decisions (the newest): the new entry k lands at
- * r + (decisions still to write) >= r, where old entry r - 1 is read
- * next, so nothing is overwritten before it is read.  Deterministic: both
- * passes walk the same steps.
+ * history's entries (newest first) and the decisions between them; write
+ * the merged entries, newest first, from e->h_len on, at most @room of
+ * them (where one more is due, the walk is cut and the older entries stay
+ * where they are).  Returns how many it wrote; *left: old entries not
+ * placed (the first ones).
  */
-static u32 walk_back(struct bd_ctx *c, u32 jumps_max)
+static u32 walk_back(struct bd_ctx *c, u32 room, u32 *left)
 {
 #ifdef BD_HIST_ENTRY
 	struct bpf_verifier_env *env = c->env;
@@ -212,16 +218,17 @@ static u32 walk_back(struct bd_ctx *c, u32 jumps_max)
 	const struct bpf_insn *insns = BD_AT(prog, bpf_prog, insnsi);
 	s32 len = BD_RD(prog, bpf_prog, len);
 	struct bd_env *e = c->rec;
-	bool write = jumps_max != U32_MAX;
-	u32 r = e->h_len, jumps = 0, steps = 0, hb, w, seg;
+	u32 r = e->h_len, out = 0, steps = 0, hb, seg, max_steps;
 	s32 i = bd_insn_idx(env), next = -1, p;
-	const struct bd_hist *h;
+	const struct bd_hist *h = r ? bd_hist_at(e, r - 1) : NULL;
+	struct bd_hist *o;
 	struct bpf_verifier_state *par;
 	struct hseg s;
-	bool decided;
+	bool decided, async;
 
-	w = r + (write ? jumps_max : 0);
-	seg_of(bd_cur_state(env), &s);
+	/* the path is at most what the verifier processed (each ld_imm64 two steps) */
+	max_steps = min_t(u32, bd_max_walk, 2 * BD_RD(env, bpf_verifier_env, insn_processed) + 1);
+	seg_of(env, bd_cur_state(env), &s);
 	seg = fold(BD_RD(s.st, bpf_verifier_state, parent));
 	e->walk_end = BD_WALK_DONE;
 	for (;;) {
@@ -229,31 +236,48 @@ static u32 walk_back(struct bd_ctx *c, u32 jumps_max)
 			e->walk_end = BD_WALK_BROKEN;
 			break;
 		}
-		if (steps++ >= bd_max_walk)
+		if (steps++ >= max_steps)
 			goto cut;
-		hb = s.h > s.lo && ent_idx(entry(env, s.st, s.h - 1)) == i ? s.h - 1 : s.h;
+		hb = s.top == i ? s.h - 1 : s.h;
 		decided = false;
-		while (r && (h = bd_hist_at(e, r - 1)) && placed_here(h, i, next, seg, hb, s.h)) {
+		async = false;
+		while (h && placed_here(h, i, next, seg, hb, s.h)) {
+			o = out < room ? bd_vec_slot(e, &e->hist, e->h_len + out) : NULL;
+			if (!o)
+				goto cut;
+			*o = *h;
+			out++;
 			decided |= h->type != BD_H_EVENT;
+			async |= h->type == BD_H_RESUME && resumes_async(e, h);
 			r--;
-			if (write)
-				*(struct bd_hist *)bd_vec_at(&e->hist, --w) = *h;
+			h = r ? bd_hist_at(e, r - 1) : NULL;
 		}
+		/*
+		 * An async callback's walk starts where it was queued: what
+		 * comes before on the jump history is the path that queued it,
+		 * and the entries left are that path's (path_async() in walk.c).
+		 */
+		if (async)
+			break;
 		if (!decided && next >= 0 && cond_jump(&insns[i])) {
-			if (write && jumps == jumps_max)
-				goto cut;	/* no room: the older ones stay as they are */
-			if (write)
-				*(struct bd_hist *)bd_vec_at(&e->hist, --w) = (struct bd_hist){
-					.type = BD_H_JUMP, .from = i, .to = next,
-					.other = BD_NO_PATH, .src = BD_NO_SRC };
-			jumps++;
+			o = out < room ? bd_vec_slot(e, &e->hist, e->h_len + out) : NULL;
+			if (!o)
+				goto cut;
+			*o = (struct bd_hist){ .type = BD_H_JUMP, .from = i, .to = next,
+					       .other = BD_NO_PATH, .src = BD_NO_SRC };
+			out++;
+			e->walk_jumps++;
 		}
-		p = prev_insn(env, &s, i);
+		p = prev_insn(&s, i);
+		if (p == -2) {
+			e->walk_end = BD_WALK_BROKEN;
+			break;
+		}
 		if (p < 0) {
 			par = BD_RD(s.st, bpf_verifier_state, parent);
 			if (!par)
 				break;
-			seg_of(par, &s);
+			seg_of(env, par, &s);
 			seg = fold(BD_RD(par, bpf_verifier_state, parent));
 			p = BD_RD(par, bpf_verifier_state, last_insn_idx);
 			/* a checkpoint at the walk's first insn: nothing before it */
@@ -264,14 +288,16 @@ static u32 walk_back(struct bd_ctx *c, u32 jumps_max)
 		i = p;
 	}
 	/* back at the start (or lost on the way) with entries not met */
-	if (write)
-		e->walk_unplaced = r;
-	return jumps;
+	e->walk_unplaced = async ? 0 : r;
+	*left = r;
+	return out;
 cut:
 	e->walk_end = BD_WALK_CUT;
 	e->walk_cut = i;
-	return jumps;
+	*left = r;
+	return out;
 #else
+	*left = c->rec->h_len;
 	return 0;
 #endif
 }
@@ -289,22 +315,38 @@ NOKPROBE_SYMBOL(walk_back);
 void bd_path_walk(struct bd_ctx *c)
 {
 	struct bd_env *e = c->rec;
-	u32 n, k, room;
+	struct bd_hist *a, *b;
+	u32 n, m, k, left;
 
 	if (!e || e->walked || !walk_ok)
 		return;
+	/*
+	 * A leak on a speculative path is not the end: the verifier marks
+	 * the insn nospec and goes on (error_recoverable_with_nospec(), 7.x).
+	 */
+	if (BD_RD(bd_cur_state(c->env), bpf_verifier_state, speculative))
+		return;
 	e->walked = true;
+	/* forks not seen (no pop hook, a push not followed) would read as decided */
+	if (e->paths_broken || !bd_hook_attached(&bd_hook_copy_state)) {
+		e->walk_end = BD_WALK_BROKEN;
+		return;
+	}
 	if (e->h_lost) {
 		e->walk_end = BD_WALK_LOST;
 		return;
 	}
 	n = e->h_len;
-	room = min(walk_back(c, U32_MAX), bd_max_history - min(n, bd_max_history));
-	for (k = 0; k < room; k++)
-		if (!bd_vec_slot(e, &e->hist, n + k))
-			break;
-	e->walk_jumps = walk_back(c, k);
-	e->h_len = n + k;
+	m = walk_back(c, bd_max_history - min(n, bd_max_history), &left);
+	/* entries n..n+m-1 newest first: reverse them, then after the ones left */
+	for (k = 0; k < m / 2; k++) {
+		a = (struct bd_hist *)bd_vec_at(&e->hist, n + k);
+		b = (struct bd_hist *)bd_vec_at(&e->hist, n + m - 1 - k);
+		swap(*a, *b);
+	}
+	for (k = 0; k < m; k++)
+		*(struct bd_hist *)bd_vec_at(&e->hist, left + k) = *bd_hist_at_raw(e, n + k);
+	e->h_len = left + m;
 }
 
 NOKPROBE_SYMBOL(bd_path_walk);
@@ -319,7 +361,9 @@ void bd_path_init(void)
 void bd_path_show(struct seq_file *m)
 {
 	seq_puts(m, "branch decisions: ");
-	if (walk_ok)
+	if (walk_ok && !bd_hook_attached(&bd_hook_copy_state))
+		seq_puts(m, "only where a branch was queued: the pop hook is not attached, the forks are not followed\n");
+	else if (walk_ok)
 		seq_printf(m, "every one on a failing path, walked back from its leak along the verifier's jump history (%s, max_walk=%u)\n",
 			   bd_path_stride.st, bd_max_walk);
 	else if (!bd_nr_path_fields)

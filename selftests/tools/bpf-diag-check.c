@@ -947,7 +947,7 @@ struct dec {
 
 /* The failing segment's decisions in the log against bpf_diag's history after @from_hist */
 static void check_decisions(struct result *r, const struct events *ev, const struct vlog *v,
-			    const struct seg *fail, int last_resume)
+			    const struct seg *fail, int last_resume, bool tail)
 {
 	struct dec *want = calloc(fail->ninsn + 1, sizeof(*want));
 	struct dec *have = calloc(ev->nhist + 1, sizeof(*have));
@@ -961,6 +961,11 @@ static void check_decisions(struct result *r, const struct events *ev, const str
 
 		if (!strcmp(h->type, "jump") || (!strcmp(h->type, "branch") && h->to >= 0))
 			have[nh++] = (struct dec){ h->from, h->to };
+	}
+	/* a cut walk: its decisions are the log's newest ones */
+	if (tail && nh < nw) {
+		memmove(want, want + nw - nh, nh * sizeof(*want));
+		nw = nh;
 	}
 	n_dec_checked += nw;
 	for (i = 0; i < nw && i < nh; i++) {
@@ -1009,24 +1014,34 @@ static bool module_walks(void)
 
 /*
  * Was the failing path walked back from its leak, every entry placed?
- * Where status says it is walked and the env has a leak, it must be,
- * except where the run asks for small limits (--partial: cut, lost).
+ * Where status says it is walked and the env has a leak, it must be:
+ * WALK_ALL.  Cut (more decisions than max_history has room for: the
+ * newest are kept) is WALK_TAIL, said; lost only where the run asks for
+ * small limits (--partial).
  */
-static bool walked_all(struct result *r, const struct envrec *env, const struct events *ev)
+enum { WALK_NO, WALK_ALL, WALK_TAIL };
+
+static int walked_all(struct result *r, const struct envrec *env, const struct events *ev,
+		      const char *name)
 {
 	if (!module_walks() || !ev->leak.n)
-		return false;
-	if (!strcmp(env->walk, "done") && !env->walk_unplaced)
-		return true;
-	if (partial && (!strcmp(env->walk, "cut") || !strcmp(env->walk, "lost")))
-		return false;
+		return WALK_NO;
+	if (!env->walk_unplaced && !strcmp(env->walk, "done"))
+		return WALK_ALL;
+	if (!env->walk_unplaced && !strcmp(env->walk, "cut")) {
+		printf("# %s: the failing path's walk was cut (max_walk or max_history): its newest decisions are checked\n",
+		       name);
+		return WALK_TAIL;
+	}
+	if (partial && !strcmp(env->walk, "lost"))
+		return WALK_NO;
 	why(r, "env %ld leaked, but its failing path was not walked back whole (walk=%s, %ld entries not placed)",
 	    env->seq, env->walk, env->walk_unplaced);
-	return false;
+	return WALK_NO;
 }
 
 static void check_walk(struct result *r, const struct events *ev, const struct walk *w,
-		       const struct vlog *v, bool partial, bool hist_lost, bool walked)
+		       const struct vlog *v, bool partial, bool hist_lost, int walked)
 {
 	int i, k, nroot = 0, npop = 0, last_resume = -1, nerr = 0;
 	const struct seg *fail = NULL;
@@ -1133,7 +1148,7 @@ static void check_walk(struct result *r, const struct events *ev, const struct w
 	 * at the leak).  Only where bpf_diag walked that history (walk=done).
 	 */
 	if (walked)
-		check_decisions(r, ev, v, fail, last_resume);
+		check_decisions(r, ev, v, fail, last_resume, walked == WALK_TAIL);
 
 	/*
 	 * ... and named every branch it queued: the paths forked from the
@@ -2057,7 +2072,7 @@ leaks:
 		if (env.paths_broken)
 			why(&r, "bpf_diag could not follow the walk (paths_broken)");
 		check_walk(&r, ev, &w, vl, env.paths_dropped > 0, env.hist_lost > 0,
-			   walked_all(&r, &env, ev));
+			   walked_all(&r, &env, ev, name));
 	}
 
 	/* source attribution: the same FILE:LINE the verifier prints */
