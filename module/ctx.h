@@ -86,7 +86,7 @@ struct bd_ctx {
 	u32 acq_ofs;
 	u16 acq_depth;
 	struct bpf_verifier_state *acq_state;
-	/* where on the jump history the pending acquire happened (path.c) */
+	/* where on the jump history the pending acquire happened (layout_hist.c) */
 	u32 acq_seg, acq_cnt;
 	bool key_next;			/* the next history entry takes them */
 	/* markers: the next release of this id is of that kind */
@@ -153,7 +153,7 @@ u16 bd_depth(struct bd_ctx *c);
 void bd_walk_init(void);
 bool bd_async_walks(void);
 
-/* path.c: every branch decision of the failing path, from the jump history */
+/* layout_hist.c: every branch decision of the failing path, from the jump history */
 void bd_path_key(struct bpf_verifier_state *vs, u32 *seg, u32 *cnt);
 void bd_path_walk(struct bd_ctx *c);
 void bd_path_init(void);

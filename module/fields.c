@@ -66,7 +66,7 @@ static const struct bd_stride common_strides[] = {
 	BD_STRIDE(bpf_reference_state, BD_R_SYNC | BD_R_NULL),
 };
 
-/* Stride @i: the common ones, then path.c's history entry */
+/* Stride @i: the common ones, then layout_hist.c's history entry */
 static const struct bd_stride *stride(int i)
 {
 	return i < ARRAY_SIZE(common_strides) ? &common_strides[i] : &bd_path_stride;
@@ -214,7 +214,7 @@ static void check_field(const struct bd_field *f)
 	bd_off[f->id] = s->off;
 }
 
-/* Member @i: the common ones, the layout's, path.c's */
+/* Member @i: the common ones, the layout's, layout_hist.c's */
 static const struct bd_field *field(int i)
 {
 	if (i < ARRAY_SIZE(common))

@@ -31,7 +31,7 @@ enum {
 	BD_R_RELCALL = 1 << 8, BD_R_NULL = 1 << 9,
 	BD_R_SRC = 1 << 10,	/* source lines (not a hook) */
 	BD_R_ELEM = 1 << 11,	/* pushes seen in the pop hook, async walks (not a hook) */
-	BD_R_PATH = 1 << 12,	/* the failing path's branch decisions (path.c, not a hook) */
+	BD_R_PATH = 1 << 12,	/* branch decisions of failing paths (layout_hist.c, not a hook) */
 };
 
 /* Hooks that record events or end paths (walk.c, bd_emit, bd_path_end). */
@@ -100,7 +100,7 @@ enum bd_field_id {
 	/* both layouts */
 	BD_F_bpf_reference_state__id,
 	BD_F_bpf_reference_state__insn_idx,
-	/* path.c: the verifier's jump history, of every layout */
+	/* layout_hist.c: the verifier's jump history, of every layout */
 	BD_F_bpf_verifier_state__parent,
 	BD_F_bpf_verifier_state__first_insn_idx,
 	BD_F_bpf_verifier_state__last_insn_idx,
@@ -119,7 +119,7 @@ enum bd_stride_id {
 	BD_S_bpf_subprog_info,
 	BD_S_bpf_reg_state,
 	BD_S_bpf_reference_state,
-	BD_S_hist_entry,		/* path.c: one entry of the jump history */
+	BD_S_hist_entry,		/* layout_hist.c: one entry of the jump history */
 	BD_NR_STRIDES
 };
 
@@ -173,7 +173,7 @@ extern const int bd_nr_layout_fields;
 void bd_layout_init(void);
 extern u32 bd_layout_bit_built;	/* the bitfield's bit in the headers built against */
 
-/* path.c's table and the struct of its history entries (st NULL: none) */
+/* layout_hist.c's table and the struct of its history entries (st NULL: none) */
 extern const struct bd_field bd_path_fields[];
 extern const int bd_nr_path_fields;
 extern const struct bd_stride bd_path_stride;

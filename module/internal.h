@@ -109,7 +109,7 @@ struct bd_hist {
 	s32 from, to;
 	u32 other;		/* FORK: path queued for the other side; RESUME: this path */
 	/*
-	 * Where on the verifier's jump history it was recorded (path.c):
+	 * Where on the verifier's jump history it was recorded (layout_hist.c):
 	 * the state's parent (folded to 32 bits, compared, never printed)
 	 * and its count.
 	 */
@@ -190,7 +190,7 @@ struct bd_env {
 	u32 h_len;
 	u32 h_lost;			/* entries lost on the failing path */
 	struct bd_vec hist;
-	/* the failing path walked back from its leak (path.c) */
+	/* the failing path walked back from its leak (layout_hist.c) */
 	bool walked;
 	u8 walk_end;			/* enum bd_walk_end */
 	s32 walk_cut;			/* BD_WALK_CUT: the oldest insn walked */

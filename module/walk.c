@@ -55,7 +55,7 @@ NOKPROBE_SYMBOL(hist);
 
 /*
  * A walk ends (do_check_common() returns, the env still alive).  The
- * decisions a leak's walk added (path.c) are looked up here too: the
+ * decisions a leak's walk added (layout_hist.c) are looked up here too: the
  * newest BD_HIST_LATE entries, those nearest the leak.
  */
 void bd_hist_lines(struct bd_ctx *c)

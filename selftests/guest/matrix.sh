@@ -33,8 +33,12 @@ for obj; do
 		r=$(sed -n 's/^prog=[^ ]* verdict=\([a-z]*\) err=\(-*[0-9]*\)$/load=\1 lerr=\2/p' $L/out)
 		echo "@@PROG obj=$b prog=$p ${r:-load=none lerr=0}"
 		# the verifier's last words: its log without the statistics lines
+		# and the kernel's own report (7.3 and later: its sections and
+		# their indented lines, passed on whole as @@KREP below)
 		grep -v -e '^processed [0-9]* insns' -e '^verification time' \
-			-e '^stack depth' -e '^$' $L/logs/"$p".log 2>/dev/null | tail -n 3 | sed 's/^/@@LOG /'
+			-e '^stack depth' -e '^$' -e '^ ' -e '^Verification failed: ' \
+			-e '^Reason:$' -e '^At:$' -e '^Causal path:$' -e '^Suggestion:$' \
+			$L/logs/"$p".log 2>/dev/null | tail -n 3 | sed 's/^/@@LOG /'
 		grep -i -e 'libbpf' -e 'error' -e 'fail' $L/err | tail -n 3 | sed 's/^/@@LIBBPF /'
 		# the kernel's own leak reports (7.3 and later), for the host to compare
 		sed -n '/^Verification failed: Resource Lifetime Safety: Unreleased resource/,$p' \
