@@ -71,6 +71,30 @@ enum bpf_diag_end {
 				  "lock", "unlock" }
 #define BPF_DIAG_PATH_NAMES	{ "-", "release_call", "rcu_protected", \
 				  "non_owning", "unknown" }
+/*
+ * kind= of a lineage step: what became of a leaked reference's holders
+ * (registers and stack slots) on the failing path, acquire to leak
+ */
+enum bpf_diag_step {
+	BPF_DIAG_STEP_ACQUIRE,	/* acquired into to= */
+	BPF_DIAG_STEP_COPY,	/* register from= copied to register to= */
+	BPF_DIAG_STEP_SPILL,	/* register from= stored to stack slot to= */
+	BPF_DIAG_STEP_FILL,	/* stack slot from= loaded into register to= */
+	BPF_DIAG_STEP_ARG,	/* passed in from= to a subprogram or callback's to= */
+	BPF_DIAG_STEP_RETURN,	/* a subprogram's r0 returned to the caller's r0 */
+	BPF_DIAG_STEP_DERIVE,	/* a call returned a pointer to it (r0) from from= */
+	BPF_DIAG_STEP_OVERWRITE, /* holder from= overwritten by the insn */
+	BPF_DIAG_STEP_CLOBBER,	/* holder from= (r0-r5) clobbered by a call */
+	BPF_DIAG_STEP_FRAME_EXIT, /* holder from= gone with its frame's exit */
+	BPF_DIAG_STEP_HELD,	/* the verifier's state at the leak: to= holds it */
+	BPF_DIAG_STEP_DIFFERS,	/* replay and the state at the leak disagree */
+	BPF_DIAG_STEP_CUT,	/* the lineage could not be followed from here */
+	BPF_DIAG_STEP_MAX,
+};
+
+#define BPF_DIAG_STEP_NAMES	{ "acquire", "copy", "spill", "fill", "arg", \
+				  "return", "derive", "overwrite", "clobber", \
+				  "frame_exit", "held", "differs", "cut" }
 #define BPF_DIAG_SITE_NAMES	{ "-", "exit", "tail_call", "ld_abs", \
 				  "throw", "parent_release", "unknown" }
 

@@ -158,6 +158,14 @@ void bd_path_key(struct bpf_verifier_state *vs, u32 *seg, u32 *cnt);
 void bd_path_walk(struct bd_ctx *c);
 void bd_path_init(void);
 void bd_path_show(struct seq_file *m);
+bool bd_path_walks(void);
+
+/* lineage.c: where a leaked reference went on the failing path */
+u32 bd_lineage_ids(const struct bd_env *e, u32 *ids, u32 max);
+bool bd_lineage_acquire(const struct bd_env *e, u32 ev, const u32 *ids, u32 n);
+void bd_lineage(struct bd_ctx *c, u32 from);
+void bd_lineage_init(void);
+void bd_lineage_show(struct seq_file *m);
 
 /* insn.c: the instruction being verified */
 const struct bpf_insn *bd_cur_insn(struct bpf_verifier_env *env);

@@ -31,8 +31,12 @@ static const struct bd_field common[] = {
 	BD_FIELD(bpf_verifier_state, speculative, BD_R_PUSH | BD_R_POP | BD_R_PATH),
 	BD_ARRAY(bpf_func_state, regs, BD_R_NULL | BD_R_LEAK | BD_R_REL),
 	BD_FIELD(bpf_func_state, frameno, BD_R_LEAK | BD_R_REL),
-	BD_FIELD(bpf_reg_state, id, BD_R_NULL | BD_R_LEAK),
+	BD_FIELD(bpf_reg_state, id, BD_R_NULL | BD_R_LEAK | BD_R_LINE),
 	BD_FIELD(bpf_reg_state, type, BD_R_REL),
+	BD_FIELD(bpf_func_state, stack, BD_R_LINE),
+	BD_FIELD(bpf_func_state, allocated_stack, BD_R_LINE),
+	BD_FIELD(bpf_stack_state, spilled_ptr, BD_R_LINE),
+	BD_ARRAY(bpf_stack_state, slot_type, BD_R_LINE),
 	BD_FIELD(bpf_prog, len, BD_R_ENV | BD_R_EMIT),
 	BD_FIELD(bpf_prog, type, BD_R_ENV | BD_R_LEAK),
 	BD_FIELD(bpf_prog, aux, BD_R_ENV | BD_R_EMIT),
@@ -64,6 +68,7 @@ static const struct bd_stride common_strides[] = {
 	BD_STRIDE(bpf_reg_state, BD_R_NULL | BD_R_LEAK | BD_R_REL),
 	/* both layouts step over refs[] with the same readers as refs itself */
 	BD_STRIDE(bpf_reference_state, BD_R_SYNC | BD_R_NULL),
+	BD_STRIDE(bpf_stack_state, BD_R_LINE),
 };
 
 /* Stride @i: the common ones, then layout_hist.c's history entry */
@@ -259,6 +264,12 @@ void bd_fields_check(void)
 	}
 }
 
+/* Was member @id checked and found (as built, or moved)? */
+bool bd_field_ok(u16 id)
+{
+	return checked && (fst[id].st == F_SAME || fst[id].st == F_MOVED);
+}
+
 bool bd_fields_ok(u32 reads)
 {
 	return checked && !(bad_reads & reads);
@@ -301,6 +312,8 @@ static void show_readers(struct seq_file *m, u32 reads)
 		seq_puts(m, " (pushes seen in the pop hook, async walks)");
 	if (reads & BD_R_PATH)
 		seq_puts(m, " (branch decisions of the failing path)");
+	if (reads & BD_R_LINE)
+		seq_puts(m, " (lineage of leaked references)");
 }
 
 static void show_field(struct seq_file *m, const struct fstate *s)

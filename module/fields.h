@@ -32,6 +32,7 @@ enum {
 	BD_R_SRC = 1 << 10,	/* source lines (not a hook) */
 	BD_R_ELEM = 1 << 11,	/* pushes seen in the pop hook, async walks (not a hook) */
 	BD_R_PATH = 1 << 12,	/* branch decisions of failing paths (layout_hist.c, not a hook) */
+	BD_R_LINE = 1 << 13,	/* lineage of leaked references (lineage.c, not a hook) */
 };
 
 /* Hooks that record events or end paths (walk.c, bd_emit, bd_path_end). */
@@ -59,6 +60,13 @@ enum bd_field_id {
 	BD_F_bpf_func_state__frameno,
 	BD_F_bpf_reg_state__id,
 	BD_F_bpf_reg_state__type,
+	BD_F_bpf_reg_state__ref_obj_id,		/* layout_frame.c, layout_state.c */
+	BD_F_bpf_reg_state__parent_id,		/* layout_state.c */
+	/* lineage.c: holders at the leak */
+	BD_F_bpf_func_state__stack,
+	BD_F_bpf_func_state__allocated_stack,
+	BD_F_bpf_stack_state__spilled_ptr,
+	BD_F_bpf_stack_state__slot_type,
 	BD_F_bpf_prog__len,
 	BD_F_bpf_prog__type,
 	BD_F_bpf_prog__aux,
@@ -91,7 +99,6 @@ enum bd_field_id {
 	BD_F_bpf_func_state__acquired_refs,
 	BD_F_bpf_func_state__in_callback_fn,
 	BD_F_bpf_reference_state__callback_ref,
-	BD_F_bpf_reg_state__ref_obj_id,
 	BD_F_bpf_verifier_state__active_rcu_lock,
 	BD_F_bpf_verifier_state__in_sleepable,
 	BD_F_bpf_verifier_state__active_lock,
@@ -119,6 +126,7 @@ enum bd_stride_id {
 	BD_S_bpf_subprog_info,
 	BD_S_bpf_reg_state,
 	BD_S_bpf_reference_state,
+	BD_S_bpf_stack_state,
 	BD_S_hist_entry,		/* layout_hist.c: one entry of the jump history */
 	BD_NR_STRIDES
 };
@@ -203,6 +211,7 @@ static inline bool bd_bit(const void *p, u32 bit)
 /* fields.c: checked at load against the kernel's BTF */
 void bd_fields_check(void);
 bool bd_fields_ok(u32 reads);		/* nothing @reads reads has changed */
+bool bd_field_ok(u16 id);		/* member @id can be read */
 const char *bd_fields_refusal(u32 reads);	/* the first changed member it reads */
 void bd_fields_show(struct seq_file *m);
 

@@ -100,9 +100,10 @@ enum { BD_DIR_NONE, BD_DIR_TAKEN, BD_DIR_FALLTHROUGH };
  * an error it holds exactly the failing path: its events in order and
  * every branch taken on the way.
  */
-enum { BD_H_EVENT, BD_H_FORK, BD_H_RESUME, BD_H_JUMP };
+enum { BD_H_EVENT, BD_H_FORK, BD_H_RESUME, BD_H_JUMP, BD_H_GOTO };
 struct bd_hist {
 	u8 type;		/* BD_H_* */
+	u8 frame;		/* written by the walk: the call depth at the insn */
 	u16 src;		/* FORK/RESUME/JUMP: source line of the branch insn */
 	u32 ev;			/* EVENT: event index (BD_NO_EVENT if dropped) */
 	/* FORK/RESUME/JUMP: branch insn and where this path went; EVENT: its insn */
@@ -111,12 +112,39 @@ struct bd_hist {
 	/*
 	 * Where on the verifier's jump history it was recorded (layout_hist.c):
 	 * the state's parent (folded to 32 bits, compared, never printed)
-	 * and its count.
+	 * and its count.  Written by the walk: cnt is the insn's step,
+	 * counted back from the leak (0).  GOTO (the walk's own, gone once
+	 * the lineage is replayed, never shown): the path went from insn
+	 * "from" to insn "to", not to from + 1, at step cnt; from -1: to is at step cnt, where the
+	 * replay starts (BD_LINGER insns before the oldest leaked acquire, or
+	 * fewer: the path's start, no more room).
 	 */
 	u32 cnt, seg;
 };
 
+/*
+ * One step of a leaked reference's lineage (lineage.c): a register or
+ * stack slot of a frame took it, or lost it, at insn.  A holder (BD_LOC):
+ * 0-10 a register, below 0 a stack slot's offset from its frame's r10,
+ * BD_LOC_NONE none.
+ */
+#define BD_LOC_NONE	S16_MAX
+struct bd_step {
+	s32 insn;
+	u32 at;			/* its place on the path: steps before the leak */
+	u32 id;
+	u8 kind;		/* enum bpf_diag_step */
+	u8 ffrom, fto;		/* frames of from and to */
+	u8 lost;		/* OVERWRITE/CLOBBER/FRAME_EXIT: its last holder */
+	s16 from, to;
+	u16 src;
+	u8 live;		/* HELD: the verifier's state has it too */
+};
+
 #define BD_NO_SRC	0xffff
+
+/* insns before a leaked reference's acquire the lineage's replay starts at, at most */
+#define BD_LINGER	4096
 
 /* How the walk back along the failing path ended (bd_env.walk_end) */
 enum bd_walk_end {
@@ -196,6 +224,13 @@ struct bd_env {
 	s32 walk_cut;			/* BD_WALK_CUT: the oldest insn walked */
 	u32 walk_jumps;			/* branch decisions it added */
 	u32 walk_unplaced;		/* entries it could not place on the path */
+	/*
+	 * where each leaked reference went on it (lineage.c): a page of its
+	 * own once needed, the vec and its first records
+	 */
+	u32 nr_steps;
+	u32 steps_lost;			/* past max_history or memory */
+	struct bd_vec *steps;
 	/* pages it needed that the pool could not give (each a loss above) */
 	u32 alloc_failed;
 };
@@ -290,6 +325,7 @@ struct bd_path *bd_env_path(const struct bd_env *e, u32 id);
 void bd_hist_truncate(struct bd_env *e, u32 len);
 void bd_hist_add(struct bd_env *e, const struct bd_hist *h);
 const struct bd_hist *bd_hist_at(const struct bd_env *e, u32 i);
+const struct bd_step *bd_env_step(const struct bd_env *e, u32 i);
 u16 bd_env_src_find(const struct bd_env *e, u32 linfo);
 u16 bd_env_src_add(struct bd_env *e, const struct bd_src *src);
 const struct bd_src *bd_env_src_at(const struct bd_env *e, u16 idx);
@@ -347,11 +383,13 @@ void bd_proc_exit(void);
 const char *bd_prog_type_name(u32 type);
 extern const char * const bd_kind_names[], * const bd_path_names[], * const bd_site_names[];
 extern const char * const bd_lock_names[], * const bd_end_names[], * const bd_dir_names[];
-extern const char * const bd_walk_names[];
+extern const char * const bd_walk_names[], * const bd_step_names[];
+char *bd_loc_name(char *buf, size_t len, u8 frame, s16 loc);
 void bd_put_word(struct seq_file *m, const char *s);
 extern const struct file_operations bd_envs_fops, bd_events_fops, bd_paths_fops;
-extern const struct file_operations bd_hist_fops;
+extern const struct file_operations bd_hist_fops, bd_line_fops;
 void bd_show_hist(struct seq_file *m, const struct bd_env *e, u32 i, const struct bd_hist *h);
+void bd_show_step(struct seq_file *m, const struct bd_env *e, u32 i, const struct bd_step *st);
 void bd_show_path(struct seq_file *m, const struct bd_env *e, u32 id, const struct bd_path *p);
 
 /* report.c */

@@ -44,4 +44,9 @@ void bd_layout_child_leak(struct bd_ctx *c, u32 id);
 /* The leak check starts: note what it will report; false if nothing. */
 bool bd_layout_leak_scan(struct bd_ctx *c, bool exception_exit, bool check_lock);
 
+/* The reference a register (a dynptr's stack slot: @dynptr) holds, or 0 */
+u32 bd_layout_reg_ref(const struct bpf_reg_state *reg, bool dynptr);
+/* does a dynptr's data or slice hold the dynptr's reference? */
+extern const bool bd_layout_slices_hold;
+
 #endif /* _BPF_DIAG_LAYOUT_H */

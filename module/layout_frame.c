@@ -25,7 +25,7 @@ const struct bd_field bd_layout_fields[] = {
 	BD_FIELD(bpf_reference_state, id, BD_REFS_READERS),
 	BD_FIELD(bpf_reference_state, insn_idx, BD_R_LEAK),
 	BD_FIELD(bpf_reference_state, callback_ref, BD_R_REL | BD_R_LEAK),
-	BD_FIELD(bpf_reg_state, ref_obj_id, BD_R_NULL),
+	BD_FIELD(bpf_reg_state, ref_obj_id, BD_R_NULL | BD_R_LINE),
 #ifdef BD_KPTR_RCU_CS
 	BD_FIELD(bpf_verifier_state, active_rcu_lock, BD_R_REL),
 	BD_FIELD(bpf_verifier_state, in_sleepable, BD_R_REL),
@@ -37,6 +37,17 @@ const struct bd_field bd_layout_fields[] = {
 };
 
 const int bd_nr_layout_fields = ARRAY_SIZE(bd_layout_fields);
+
+/* A register, spilled or not, holds the reference its ref_obj_id names */
+u32 bd_layout_reg_ref(const struct bpf_reg_state *reg, bool dynptr)
+{
+	return BD_RD(reg, bpf_reg_state, ref_obj_id);
+}
+
+NOKPROBE_SYMBOL(bd_layout_reg_ref);
+
+/* dynptr data and slices carry the dynptr's ref_obj_id (is_dynptr_ref_function()) */
+const bool bd_layout_slices_hold = true;
 u32 bd_layout_bit_built;
 
 /*

@@ -202,12 +202,37 @@ static __always_inline bool resumes_async(const struct bd_env *e, const struct b
 
 #endif
 
+/* Where the lineage's replay starts: insn @i at step @cnt, call depth @depth */
+struct lmark {
+	s32 i;
+	u32 cnt, depth;
+};
+
+/* Write the marker (a GOTO from -1) where there is room; false if none */
+static __always_inline bool put_mark(struct bd_env *e, u32 *out, u32 *gotos, u32 room,
+				     const struct lmark *m)
+{
+	struct bd_hist *o;
+
+	if (m->i < 0 || *gotos >= room)
+		return false;
+	o = bd_vec_slot(e, &e->hist, e->h_len + *out);
+	if (!o)
+		return false;
+	*o = (struct bd_hist){ .type = BD_H_GOTO, .from = -1, .to = m->i, .other = BD_NO_PATH,
+			       .src = BD_NO_SRC, .cnt = m->cnt, .frame = m->depth };
+	++*out;
+	++*gotos;
+	return true;
+}
+
 /*
  * Walk back from the current insn along the jump history, placing the
  * history's entries (newest first) and the decisions between them; write
  * the merged entries, newest first, from e->h_len on, at most @room of
  * them (where one more is due, the walk is cut and the older entries stay
- * where they are).  Returns how many it wrote; *left: old entries not
+ * where they are), and as many GOTO entries for the lineage's replay
+ * (removed once it ran).  Returns how many it wrote; *left: old entries not
  * placed (the first ones).
  */
 static u32 walk_back(struct bd_ctx *c, u32 room, u32 *left)
@@ -218,13 +243,17 @@ static u32 walk_back(struct bd_ctx *c, u32 room, u32 *left)
 	const struct bpf_insn *insns = BD_AT(prog, bpf_prog, insnsi);
 	s32 len = BD_RD(prog, bpf_prog, len);
 	struct bd_env *e = c->rec;
-	u32 r = e->h_len, out = 0, steps = 0, hb, seg, max_steps;
+	u32 r = e->h_len, out = 0, gotos = 0, steps = 0, hb, seg, max_steps;
 	s32 i = bd_insn_idx(env), next = -1, p;
 	const struct bd_hist *h = r ? bd_hist_at(e, r - 1) : NULL;
 	struct bd_hist *o;
 	struct bpf_verifier_state *par;
 	struct hseg s;
 	bool decided, async;
+	/* the call depth at insn i; leaked ids whose acquire is still ahead */
+	u32 depth = BD_RD(bd_cur_state(env), bpf_verifier_state, curframe);
+	u32 ids[BD_MAX_LEAKS], want = bd_lineage_ids(e, ids, BD_MAX_LEAKS), linger = 0;
+	struct lmark m = { .i = -1 };
 
 	/* the path is at most what the verifier processed (each ld_imm64 two steps) */
 	max_steps = min_t(u32, bd_max_walk, 2 * BD_RD(env, bpf_verifier_env, insn_processed) + 1);
@@ -238,15 +267,23 @@ static u32 walk_back(struct bd_ctx *c, u32 room, u32 *left)
 		}
 		if (steps++ >= max_steps)
 			goto cut;
+		/* far enough before the last leaked acquire: the replay starts there */
+		if (!want && linger && !--linger)
+			put_mark(e, &out, &gotos, room + 1, &m);
 		hb = s.top == i ? s.h - 1 : s.h;
 		decided = false;
 		async = false;
 		while (h && placed_here(h, i, next, seg, hb, s.h)) {
-			o = out < room ? bd_vec_slot(e, &e->hist, e->h_len + out) : NULL;
+			o = out - gotos < room ? bd_vec_slot(e, &e->hist, e->h_len + out) : NULL;
 			if (!o)
 				goto cut;
 			*o = *h;
+			o->cnt = steps - 1;
+			o->frame = depth;
 			out++;
+			if (want && h->type == BD_H_EVENT &&
+			    bd_lineage_acquire(e, h->ev, ids, want) && !--want)
+				linger = BD_LINGER;
 			decided |= h->type != BD_H_EVENT;
 			async |= h->type == BD_H_RESUME && resumes_async(e, h);
 			r--;
@@ -260,14 +297,18 @@ static u32 walk_back(struct bd_ctx *c, u32 room, u32 *left)
 		if (async)
 			break;
 		if (!decided && next >= 0 && cond_jump(&insns[i])) {
-			o = out < room ? bd_vec_slot(e, &e->hist, e->h_len + out) : NULL;
+			o = out - gotos < room ? bd_vec_slot(e, &e->hist, e->h_len + out) : NULL;
 			if (!o)
 				goto cut;
 			*o = (struct bd_hist){ .type = BD_H_JUMP, .from = i, .to = next,
-					       .other = BD_NO_PATH, .src = BD_NO_SRC };
+					       .other = BD_NO_PATH, .src = BD_NO_SRC,
+					       .cnt = steps - 1, .frame = depth };
 			out++;
 			e->walk_jumps++;
 		}
+		/* insns before the last acquire: where the replay may start (lineage.c) */
+		if (!want && linger)
+			m = (struct lmark){ .i = i, .cnt = steps - 1, .depth = depth };
 		p = prev_insn(&s, i);
 		if (p == -2) {
 			e->walk_end = BD_WALK_BROKEN;
@@ -284,9 +325,34 @@ static u32 walk_back(struct bd_ctx *c, u32 room, u32 *left)
 			if (p < 0)
 				break;
 		}
+		if (p != i - 1 && p < len) {
+			/* a call entered at i, or an exit returned to it */
+			if (insns[p].code == (BPF_JMP | BPF_EXIT))
+				depth++;
+			else if (insns[p].code == (BPF_JMP | BPF_CALL) && depth)
+				depth--;
+			/* the lineage's replay follows these (lineage.c) */
+			if (!want && linger && gotos >= room) {
+				/* no room to go further back: start there */
+				put_mark(e, &out, &gotos, room + 1, &m);
+				linger = 0;
+			}
+			if (want || linger) {
+				o = gotos < room ? bd_vec_slot(e, &e->hist, e->h_len + out) : NULL;
+				if (!o)
+					goto cut;
+				gotos++;
+				*o = (struct bd_hist){ .type = BD_H_GOTO, .from = p, .to = i,
+						       .other = BD_NO_PATH, .src = BD_NO_SRC,
+						       .cnt = steps - 1, .frame = depth };
+				out++;
+			}
+		}
 		next = i;
 		i = p;
 	}
+	if (!want && linger)
+		put_mark(e, &out, &gotos, room + 1, &m);
 	/* back at the start (or lost on the way) with entries not met */
 	e->walk_unplaced = async ? 0 : r;
 	*left = r;
@@ -318,22 +384,30 @@ void bd_path_walk(struct bd_ctx *c)
 	struct bd_hist *a, *b;
 	u32 n, m, k, left;
 
-	if (!e || e->walked || !walk_ok)
+	if (!e || e->walked)
 		return;
 	/*
 	 * A leak on a speculative path is not the end: the verifier marks
 	 * the insn nospec and goes on (error_recoverable_with_nospec(), 7.x).
 	 */
-	if (BD_RD(bd_cur_state(c->env), bpf_verifier_state, speculative))
+	if (bd_field_ok(BD_F_bpf_verifier_state__speculative) &&
+	    BD_RD(bd_cur_state(c->env), bpf_verifier_state, speculative))
 		return;
 	e->walked = true;
+	/* no walk: the lineage has only the holders at the leak */
+	if (!walk_ok) {
+		bd_lineage(c, U32_MAX);
+		return;
+	}
 	/* forks not seen (no pop hook, a push not followed) would read as decided */
 	if (e->paths_broken || !bd_hook_attached(&bd_hook_copy_state)) {
 		e->walk_end = BD_WALK_BROKEN;
+		bd_lineage(c, U32_MAX);
 		return;
 	}
 	if (e->h_lost) {
 		e->walk_end = BD_WALK_LOST;
+		bd_lineage(c, U32_MAX);
 		return;
 	}
 	n = e->h_len;
@@ -347,9 +421,23 @@ void bd_path_walk(struct bd_ctx *c)
 	for (k = 0; k < m; k++)
 		*(struct bd_hist *)bd_vec_at(&e->hist, left + k) = *bd_hist_at_raw(e, n + k);
 	e->h_len = left + m;
+	bd_lineage(c, left);
+	/* the replay's transitions are not the history's */
+	for (k = n = left; k < e->h_len; k++) {
+		a = (struct bd_hist *)bd_vec_at(&e->hist, k);
+		if (a->type != BD_H_GOTO)
+			*(struct bd_hist *)bd_vec_at(&e->hist, n++) = *a;
+	}
+	e->h_len = n;
 }
 
 NOKPROBE_SYMBOL(bd_path_walk);
+
+/* Are failing paths walked back (and their lineage replayed)? */
+bool bd_path_walks(void)
+{
+	return walk_ok && bd_hook_attached(&bd_hook_copy_state);
+}
 
 /* At load, the fields checked: can the walk read this kernel's history? */
 void bd_path_init(void)

@@ -35,9 +35,39 @@ const struct bd_field bd_layout_fields[] = {
 	BD_FIELD(bpf_reference_state, insn_idx, BD_REFS_READERS),
 	BD_FIELD(bpf_reference_state, parent_id, BD_REFS_READERS),
 	BD_FIELD(bpf_prog_aux, saved_dst_prog_type, BD_R_LEAK),
+#ifdef BD_REG_REF_OBJ_ID
+	BD_FIELD(bpf_reg_state, ref_obj_id, BD_R_LINE),
+#else
+	BD_FIELD(bpf_reg_state, parent_id, BD_R_LINE),
+#endif
 };
 
 const int bd_nr_layout_fields = ARRAY_SIZE(bd_layout_fields);
+
+#ifdef BD_REG_REF_OBJ_ID
+/* A register, spilled or not, holds the reference its ref_obj_id names */
+u32 bd_layout_reg_ref(const struct bpf_reg_state *reg, bool dynptr)
+{
+	return BD_RD(reg, bpf_reg_state, ref_obj_id);
+}
+
+const bool bd_layout_slices_hold = true;
+#else
+/*
+ * No ref_obj_id (7.2): a pointer holds the reference its id is (a cast's
+ * result reuses it); a referenced dynptr's slots have the intermediate
+ * reference as parent_id (mark_dynptr_stack_regs(), release_reference()).
+ * Slices of a dynptr are children with an id of their own.
+ */
+u32 bd_layout_reg_ref(const struct bpf_reg_state *reg, bool dynptr)
+{
+	return dynptr ? BD_RD(reg, bpf_reg_state, parent_id) : BD_RD(reg, bpf_reg_state, id);
+}
+
+const bool bd_layout_slices_hold;
+#endif
+
+NOKPROBE_SYMBOL(bd_layout_reg_ref);
 u32 bd_layout_bit_built;	/* no bitfield read here */
 
 void bd_layout_init(void)

@@ -41,6 +41,7 @@ static const struct {
 	{ "events", 0400, &bd_events_fops },
 	{ "paths", 0400, &bd_paths_fops },
 	{ "history", 0400, &bd_hist_fops },
+	{ "lineage", 0400, &bd_line_fops },
 	{ "filter", 0600, &bd_filter_fops },
 	{ "report", 0400, &bd_report_fops },
 	{ "report.json", 0400, &bd_json_fops },
@@ -65,6 +66,7 @@ static void bd_start(void)
 	bd_fields_check();
 	bd_walk_init();
 	bd_path_init();
+	bd_lineage_init();
 	bd_insn_init();
 	bd_srcline_init();
 	bd_hooks_want_syms();

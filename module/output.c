@@ -60,6 +60,40 @@ const char * const bd_lock_names[] = BPF_DIAG_LOCK_NAMES;
 const char * const bd_end_names[] = BPF_DIAG_END_NAMES;
 const char * const bd_dir_names[] = BPF_DIAG_DIR_NAMES;
 const char * const bd_walk_names[] = { "none", "done", "cut", "lost", "broken" };
+const char * const bd_step_names[] = BPF_DIAG_STEP_NAMES;
+static_assert(ARRAY_SIZE(bd_step_names) == BPF_DIAG_STEP_MAX);
+
+/* A holder as the verifier's log names it: "r6", "fp-8", in frame N: "frame1 r1" */
+char *bd_loc_name(char *buf, size_t len, u8 frame, s16 loc)
+{
+	char f[12] = "";
+
+	if (frame)
+		snprintf(f, sizeof(f), "frame%u ", frame);
+	if (loc == BD_LOC_NONE)
+		snprintf(buf, len, "-");
+	else if (loc >= 0)
+		snprintf(buf, len, "%sr%d", f, loc);
+	else
+		snprintf(buf, len, "%sfp%d", f, loc);
+	return buf;
+}
+
+/* One step of a leaked reference's lineage (lineage.c) */
+void bd_show_step(struct seq_file *m, const struct bd_env *e, u32 i, const struct bd_step *st)
+{
+	char a[24], b[24];
+
+	seq_printf(m, "env=%llu i=%u id=%u insn=%d at=%u kind=%s from=%s from_frame=%u to=%s to_frame=%u",
+		   e->seq, i, st->id, st->insn, st->at, bd_step_names[st->kind],
+		   bd_loc_name(a, sizeof(a), 0, st->from), st->ffrom,
+		   bd_loc_name(b, sizeof(b), 0, st->to), st->fto);
+	if (st->lost)
+		seq_puts(m, " lost=1");
+	if (st->kind == BPF_DIAG_STEP_HELD)
+		seq_printf(m, " in_state=%u", st->live);
+	seq_putc(m, '\n');
+}
 
 /* One entry of a rejected env's failing path. */
 void bd_show_hist(struct seq_file *m, const struct bd_env *e, u32 i, const struct bd_hist *h)
@@ -180,7 +214,7 @@ void bd_show_event(struct seq_file *m, const struct bd_env *e, u32 idx,
 
 /* ---- cursor over (env, element) ---- */
 
-enum { IT_ENVS, IT_EVENTS, IT_PATHS, IT_HIST };
+enum { IT_ENVS, IT_EVENTS, IT_PATHS, IT_HIST, IT_LINE };
 
 /*
  * A reader's place: the env it stands on (a reference held, so it stays
@@ -208,6 +242,11 @@ static bool it_elem(struct bd_iter *it)
 		return !it->idx;
 	case IT_HIST:
 		return bd_finished(e) && e->err && it->idx < e->h_len;
+	case IT_LINE:
+		for (; bd_finished(e) && bd_env_step(e, it->idx); it->idx++)
+			if (!(it->f.keys & BD_F_REF) || bd_env_step(e, it->idx)->id == it->f.ref)
+				return true;
+		return false;
 	case IT_PATHS:
 		for (; it->idx < bd_nr_paths(e); it->idx++)
 			if (!(it->f.keys & BD_F_PATH) || it->idx == it->f.path)
@@ -294,6 +333,9 @@ static int it_show(struct seq_file *m, void *v)
 		if (p)
 			bd_show_path(m, e, it->idx, p);
 		break;
+	case IT_LINE:
+		bd_show_step(m, e, it->idx, bd_env_step(e, it->idx));
+		break;
 	case IT_ENVS:
 		bd_show_env(m, e);
 		break;
@@ -347,6 +389,16 @@ static int hist_open(struct inode *inode, struct file *file)
 {
 	return it_open(inode, file, IT_HIST);
 }
+
+static int line_open(struct inode *inode, struct file *file)
+{
+	return it_open(inode, file, IT_LINE);
+}
+
+const struct file_operations bd_line_fops = {
+	.owner = THIS_MODULE, .open = line_open, .read = seq_read,
+	.llseek = seq_lseek, .release = it_release,
+};
 
 const struct file_operations bd_hist_fops = {
 	.owner = THIS_MODULE, .open = hist_open, .read = seq_read,

@@ -20,6 +20,7 @@ enum {
 	R_LEAK_PLAIN,	/* text: leak i without a history: its acquire (j 0), itself (1) */
 	R_LEAK_OTHER,	/* text: leak i, event j of its id on another path */
 	R_LEAK_NOTE,	/* text: leak i, the walk was not followed everywhere */
+	R_LEAK_LINE,	/* text: leak i, step j of its lineage */
 	R_LIFE,		/* text: acquire i, "reference id=N:" */
 	R_LIFE_EV,	/* text: acquire i, event j of its id */
 	R_NO_EVENTS,	/* text: "no reference events" */
@@ -28,6 +29,8 @@ enum {
 	R_PATH,		/* json: path i */
 	R_FAIL,		/* json: the failing path opens */
 	R_HIST,		/* json: history entry i */
+	R_LIN_OPEN,	/* json: the leaks' lineage opens */
+	R_LIN_STEP,	/* json: lineage step i */
 	R_ENV_ERR,	/* an env that could not be indexed: its id and the error */
 	R_TAIL,		/* an env's end */
 	R_CLOSE,	/* json: "]" */
@@ -46,6 +49,10 @@ struct bd_rep {
 	bool first;		/* the next element is the first of its list */
 	bool leaks;		/* a leak of this env was reported */
 	int err;		/* R_ENV_ERR: why */
+	/* json: the lineage of the id being shown so far */
+	u32 lost;		/* the step that lost the id, U32_MAX if none */
+	u32 differs;		/* DIFFERS steps */
+	bool cut;		/* a CUT step: not replayed to the leak */
 	/* the env as entered: counts, and the events chained by id (text) */
 	u32 n, np, nh, na;
 	u64 *acq;		/* (id << 32 | event) of acquire and lock events, sorted */
@@ -71,6 +78,14 @@ bool rep_in_history(const struct bd_rep *s, u32 i);
 bool rep_leaked(const struct bd_rep *s, u32 acq);
 void rep_err_text(struct seq_file *m, int err);
 void rep_show_env_err(struct seq_file *m, const struct bd_rep *s);
+/* lineage steps: the next one of the same id after @j, or U32_MAX */
+static inline u32 rep_step_next(const struct bd_rep *s, u32 j)
+{
+	const struct bd_step *a = bd_env_step(s->e, j), *b = bd_env_step(s->e, j + 1);
+
+	return a && b && a->id == b->id ? j + 1 : U32_MAX;
+}
+
 /* report_text.c, report_order.c */
 void rep_show_text(struct seq_file *m, struct bd_rep *s);
 bool rep_step_text(struct bd_rep *s);

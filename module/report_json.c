@@ -158,6 +158,79 @@ static void json_hist(struct seq_file *m, const struct bd_rep *s, u32 i)
 			   h->type == BD_H_FORK ? "branch" : "resume", h->from, h->to, h->other);
 }
 
+/* A holder without its frame (given apart) */
+static void json_loc(struct seq_file *m, const char *key, u8 frame, s16 loc)
+{
+	char b[24];
+
+	if (loc == BD_LOC_NONE) {
+		seq_printf(m, ",\"%s\":null", key);
+		return;
+	}
+	seq_printf(m, ",\"%s\":\"%s\",\"%s_frame\":%u", key, bd_loc_name(b, sizeof(b), 0, loc),
+		   key, frame);
+}
+
+/* Lineage step @j; the first of its id opens the id's object, the last closes it */
+static void json_step(struct seq_file *m, struct bd_rep *s, u32 j)
+{
+	const struct bd_step *st = bd_env_step(s->e, j), *p;
+	char b[24];
+	u32 k;
+	bool first = true;
+
+	if (!j || bd_env_step(s->e, j - 1)->id != st->id) {
+		seq_printf(m, "%s\n  {\"id\":%u,\"lineage\":[", j ? "," : "", st->id);
+		s->lost = U32_MAX;
+		s->differs = 0;
+		s->cut = false;
+	} else {
+		seq_putc(m, ',');
+	}
+	seq_printf(m, "{\"insn\":%d,\"at\":%u,\"kind\":\"%s\"", st->insn, st->at,
+		   bd_step_names[st->kind]);
+	json_loc(m, "from", st->ffrom, st->from);
+	json_loc(m, "to", st->fto, st->to);
+	if (st->lost)
+		seq_puts(m, ",\"lost\":true");
+	if (st->kind == BPF_DIAG_STEP_HELD)
+		seq_printf(m, ",\"in_verifier_state\":%s", st->live ? "true" : "false");
+	seq_puts(m, ",\"src\":");
+	json_src(m, s, st->src);
+	seq_putc(m, '}');
+	if (st->lost)
+		s->lost = j;
+	s->differs += st->kind == BPF_DIAG_STEP_DIFFERS;
+	s->cut |= st->kind == BPF_DIAG_STEP_CUT;
+	if (rep_step_next(s, j) != U32_MAX)
+		return;
+	/* the id's last step: what held it at the leak, where it was lost */
+	seq_puts(m, "],\"held_at_leak\":[");
+	for (k = j; k != U32_MAX; k = k ? k - 1 : U32_MAX) {
+		p = bd_env_step(s->e, k);
+		if (!p || p->id != st->id || p->kind != BPF_DIAG_STEP_HELD)
+			break;
+	}
+	for (k = k == U32_MAX ? 0 : k + 1; k <= j; k++, first = false) {
+		p = bd_env_step(s->e, k);
+		seq_printf(m, "%s{\"holder\":\"%s\",\"frame\":%u,\"in_verifier_state\":%s}",
+			   first ? "" : ",", bd_loc_name(b, sizeof(b), 0, p->to), p->fto,
+			   p->live ? "true" : "false");
+	}
+	seq_puts(m, "],\"lost_at\":");
+	p = s->lost != U32_MAX ? bd_env_step(s->e, s->lost) : NULL;
+	if (p) {
+		seq_printf(m, "{\"insn\":%d,\"holder\":\"%s\",\"frame\":%u,\"kind\":\"%s\",\"src\":",
+			   p->insn, bd_loc_name(b, sizeof(b), 0, p->from), p->ffrom,
+			   bd_step_names[p->kind]);
+		json_src(m, s, p->src);
+		seq_putc(m, '}');
+	} else {
+		seq_puts(m, "null");
+	}
+	seq_printf(m, ",\"replayed\":%s,\"differs\":%u}", s->cut ? "false" : "true", s->differs);
+}
+
 void rep_show_json(struct seq_file *m, struct bd_rep *s)
 {
 	switch (s->r) {
@@ -186,8 +259,17 @@ void rep_show_json(struct seq_file *m, struct bd_rep *s)
 	case R_HIST:
 		json_hist(m, s, s->i);
 		break;
+	case R_LIN_OPEN:
+		seq_printf(m, "],\"lineage_steps_lost\":%u,\"leaks\":[", s->e->steps_lost);
+		break;
+	case R_LIN_STEP:
+		json_step(m, s, s->i);
+		break;
 	case R_TAIL:
-		seq_puts(m, has_failing_path(s) ? "]}}" : "}");
+		if (has_failing_path(s))
+			seq_puts(m, "]}}");
+		else
+			seq_puts(m, "}");
 		break;
 	}
 }
@@ -237,11 +319,20 @@ paths:
 			s->r = R_HIST;
 			return true;
 		}
-		s->r = R_TAIL;
+		s->r = has_failing_path(s) ? R_LIN_OPEN : R_TAIL;
 		return true;
 	case R_HIST:
 		s->first = false;
 		if (++s->i < s->nh)
+			return true;
+		s->r = R_LIN_OPEN;
+		return true;
+	case R_LIN_OPEN:
+		s->i = 0;
+		s->r = s->e->nr_steps ? R_LIN_STEP : R_TAIL;
+		return true;
+	case R_LIN_STEP:
+		if (++s->i < s->e->nr_steps)
 			return true;
 		s->r = R_TAIL;
 		return true;

@@ -75,6 +75,22 @@ static bool other_first(struct bd_rep *s)
 	return other_from(s, leak_id_next(s, 0, true));
 }
 
+/* Text: the lineage of the leaked id (lineage.c), then its other paths */
+static bool line_first(struct bd_rep *s)
+{
+	const struct bd_step *st;
+	u32 id = rep_ev(s, s->i)->id;
+
+	for (s->j = 0; s->nh && (st = bd_env_step(s->e, s->j)); s->j++) {
+		if (st->id == id) {
+			s->first = true;
+			s->r = R_LEAK_LINE;
+			return true;
+		}
+	}
+	return other_first(s);
+}
+
 /* Text: the record after the one held within the leak s->i; false past it. */
 static bool step_leak(struct bd_rep *s)
 {
@@ -100,12 +116,18 @@ static bool step_leak(struct bd_rep *s)
 		while (++s->j <= s->stop && s->j < s->nh)
 			if (hist_shown(s, s->j))
 				return true;
-		return other_first(s);
+		return line_first(s);
 	case R_LEAK_PLAIN:
 		if (!s->j++)
 			return true;
-		return other_first(s);
+		return line_first(s);
 	case R_LEAK_BEFORE:
+		return line_first(s);
+	case R_LEAK_LINE:
+		s->first = false;
+		s->j = rep_step_next(s, s->j);
+		if (s->j != U32_MAX)
+			return true;
 		return other_first(s);
 	case R_LEAK_OTHER:
 		s->first = false;
@@ -163,6 +185,7 @@ bool rep_step_text(struct bd_rep *s)
 	case R_LEAK_PLAIN:
 	case R_LEAK_OTHER:
 	case R_LEAK_NOTE:
+	case R_LEAK_LINE:
 		if (step_leak(s) || find_leak(s, s->i + 1))
 			return true;
 lives:

@@ -197,6 +197,75 @@ static void show_leak_head(struct seq_file *m, const struct bd_rep *s,
 			   s->e->walk_unplaced);
 }
 
+/* "where it went": one step of the leaked id's lineage (lineage.c) */
+static void show_step(struct seq_file *m, const struct bd_rep *s, const struct bd_step *st,
+		      bool last)
+{
+	char a[24], b[24];
+
+	bd_loc_name(a, sizeof(a), st->ffrom, st->from);
+	bd_loc_name(b, sizeof(b), st->fto, st->to);
+	if (s->first)
+		seq_printf(m, "    where it went (id=%u), replayed along this path:\n", st->id);
+	switch (st->kind) {
+	case BPF_DIAG_STEP_HELD:
+		seq_printf(m, "    held at the leak: %s%s\n", b, st->live ? "" :
+			   " (no longer in the verifier's state: no later insn reads it)");
+		return;
+	case BPF_DIAG_STEP_DIFFERS:
+		seq_printf(m, "    DIFFERS at the leak: the verifier's state has it in %s, the replay not\n",
+			   b);
+		goto end;
+	case BPF_DIAG_STEP_CUT:
+		if (st->insn < 0)
+			seq_puts(m, "      (not replayed: the failing path kept does not reach its acquire)\n");
+		else
+			seq_printf(m, "      (replay stopped at insn %d: the path could not be followed further)\n",
+				   st->insn);
+		goto end;
+	}
+	seq_printf(m, "      insn %d: ", st->insn);
+	switch (st->kind) {
+	case BPF_DIAG_STEP_ACQUIRE:
+		seq_printf(m, "acquired into %s", b);
+		break;
+	case BPF_DIAG_STEP_COPY:
+		seq_printf(m, "%s copied to %s", a, b);
+		break;
+	case BPF_DIAG_STEP_SPILL:
+		seq_printf(m, "%s spilled to %s", a, b);
+		break;
+	case BPF_DIAG_STEP_FILL:
+		seq_printf(m, "%s filled from %s", b, a);
+		break;
+	case BPF_DIAG_STEP_ARG:
+		seq_printf(m, "%s passed as %s (a subprogram's or callback's argument)", a, b);
+		break;
+	case BPF_DIAG_STEP_RETURN:
+		seq_printf(m, "%s returned to the caller's %s", a, b);
+		break;
+	case BPF_DIAG_STEP_DERIVE:
+		seq_printf(m, "%s = the call's result from %s, the same reference", b, a);
+		break;
+	case BPF_DIAG_STEP_OVERWRITE:
+		seq_printf(m, "%s overwritten", a);
+		break;
+	case BPF_DIAG_STEP_CLOBBER:
+		seq_printf(m, "%s clobbered by the call (r0-r5 do not survive one)", a);
+		break;
+	case BPF_DIAG_STEP_FRAME_EXIT:
+		seq_printf(m, "%s gone with its frame (the function returned)", a);
+		break;
+	}
+	if (st->lost)
+		seq_printf(m, ": nothing holds id=%u any more, the program lost it here", st->id);
+	seq_puts(m, "\n        at ");
+	put_src(m, s, st->insn, st->src);
+end:
+	if (last && st->kind != BPF_DIAG_STEP_HELD)
+		seq_puts(m, "    held at the leak: nothing\n");
+}
+
 void rep_show_text(struct seq_file *m, struct bd_rep *s)
 {
 	const struct bd_event *ev = rep_ev(s, s->i);
@@ -231,6 +300,9 @@ void rep_show_text(struct seq_file *m, struct bd_rep *s)
 		break;
 	case R_LEAK_NOTE:
 		seq_puts(m, "    note: the walk could not be followed everywhere (see status)\n");
+		break;
+	case R_LEAK_LINE:
+		show_step(m, s, bd_env_step(s->e, s->j), rep_step_next(s, s->j) == U32_MAX);
 		break;
 	case R_LIFE:
 		seq_printf(m, "  reference id=%u:\n", ev->id);

@@ -105,6 +105,7 @@ void bpf_diag_hooks_show(struct seq_file *m)
 		   "yes (bpf_verifier_stack_elem checked against BTF)" :
 		   "no: bpf_verifier_stack_elem not as expected in BTF, their paths are marked broken");
 	bd_path_show(m);
+	bd_lineage_show(m);
 	if (bd_source_lines())
 		seq_puts(m, "source lines: yes (a program's BTF read through struct btf's members, where the kernel's BTF has them)\n");
 	else

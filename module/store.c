@@ -28,6 +28,7 @@ static u64 next_seq;
 static_assert(BD_VEC_MAX(sizeof(struct bd_event)) >= BD_CAP_RECORDS);
 static_assert(BD_VEC_MAX(sizeof(struct bd_path)) >= BD_CAP_RECORDS);
 static_assert(BD_VEC_MAX(sizeof(struct bd_hist)) >= BD_CAP_RECORDS);
+static_assert(BD_VEC_MAX(sizeof(struct bd_step)) >= BD_CAP_RECORDS);
 static_assert(BD_VEC_MAX(sizeof(struct bd_src)) >= BD_NO_SRC - 1);
 
 /*
@@ -308,6 +309,14 @@ const struct bd_hist *bd_hist_at(const struct bd_env *e, u32 i)
 }
 
 NOKPROBE_SYMBOL(bd_hist_at);
+
+/* Lineage step @i; for readers of a finished env, and its writer. */
+const struct bd_step *bd_env_step(const struct bd_env *e, u32 i)
+{
+	return i < e->nr_steps ? bd_vec_at(e->steps, i) : NULL;
+}
+
+NOKPROBE_SYMBOL(bd_env_step);
 
 /* ---- readers' walk over the list ---- */
 

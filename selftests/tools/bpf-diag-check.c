@@ -576,6 +576,7 @@ static void parse_log(const char *log, struct vlog *v)
 
 struct expect {
 	char obj[128], prog[64], verdict[16], msg[256], since[16];
+	char raw[1024];		/* the whole line: lineage=, held=, lost= */
 };
 
 static struct expect *expects;
@@ -606,6 +607,7 @@ static void load_expect(const char *path)
 		q = strstr(line, "since=");
 		if (q)
 			sscanf(q + 6, "%15s", e.since);
+		snprintf(e.raw, sizeof(e.raw), "%s", line);
 		expects = realloc(expects, sizeof(*expects) * (nexpects + 1));
 		expects[nexpects++] = e;
 	}
@@ -708,6 +710,7 @@ struct seg {
 	char end[16];		/* exit, pruned, error, ? */
 	int ninsn, cap;
 	long *insn;		/* insns visited, in order */
+	char **txt;		/* per insn visited: the state the log prints after it, or NULL */
 	int nids, capids;
 	unsigned int *ids;	/* ids in the segment's refs= prints */
 };
@@ -792,6 +795,39 @@ static bool liveness_line(const char *line)
 	       strstr(line, "\tr");
 }
 
+/*
+ * A state printed on a line of its own (after a call, a return): "@ "
+ * first, to tell it from the insn line's own (lineage_check.h).  7.x
+ * prints there only what its liveness analysis keeps.
+ */
+static char *state_dup(const char *s)
+{
+	char *d = malloc(strlen(s) + 3);
+
+	if (d)
+		sprintf(d, "@ %s", s);
+	return d;
+}
+
+/* "N: R0=... refs=2", "N: frame1: R1=...", "N: fp-8=...": a state print, not an insn */
+static bool state_line(const char *line)
+{
+	const char *p = line;
+
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (p == line || strncmp(p, ": ", 2))
+		return false;
+	p += 2;
+	if (!strncmp(p, "frame", 5)) {
+		p = strchr(p, ' ');
+		if (!p)
+			return false;
+		p++;
+	}
+	return (p[0] == 'R' && isdigit((unsigned char)p[1])) || !strncmp(p, "fp-", 3);
+}
+
 static void walk_line_seg(char *line, struct walk_state *ws)
 {
 	char rest[64] = "";
@@ -831,6 +867,9 @@ static void walk_line_seg(char *line, struct walk_state *ws)
 		 * just printed.  Not a pop.
 		 */
 		if (g && g->ninsn && g->insn[g->ninsn - 1] == x && get_op(ws->v, x) == 0x95) {
+			/* the caller's state after the return */
+			if (!g->txt[g->ninsn - 1] && strchr(line, ':'))
+				g->txt[g->ninsn - 1] = state_dup(strchr(line, ':') + 1);
 			if (safe) {	/* pruned right where it returned */
 				strcpy(g->end, "pruned");
 				g->end_insn = y;
@@ -849,6 +888,10 @@ static void walk_line_seg(char *line, struct walk_state *ws)
 	} else if (ws->cur && sscanf(line, "%ld: safe", &n) == 1 && strstr(line, ": safe")) {
 		strcpy(ws->cur->end, "pruned");
 		ws->cur->end_insn = n;
+	} else if (ws->cur && ws->cur->ninsn && !ws->cur->txt[ws->cur->ninsn - 1] &&
+		   state_line(line)) {
+		/* the state after the last insn (a call's, printed before the next) */
+		ws->cur->txt[ws->cur->ninsn - 1] = state_dup(strchr(line, ':') + 1);
 	} else if (isdigit((unsigned char)line[0]) && sscanf(line, "%ld: ", &n) == 1 &&
 		   (strstr(line, ": (") || strstr(line, ": <invalid")) && !liveness_line(line)) {
 		struct seg *g;
@@ -862,7 +905,9 @@ static void walk_line_seg(char *line, struct walk_state *ws)
 		if (g->ninsn == g->cap) {
 			g->cap = g->cap ? 2 * g->cap : 64;
 			g->insn = realloc(g->insn, g->cap * sizeof(long));
+			g->txt = realloc(g->txt, g->cap * sizeof(char *));
 		}
+		g->txt[g->ninsn] = strstr(line, " ; ") ? strdup(strstr(line, " ; ") + 3) : NULL;
 		g->insn[g->ninsn++] = n;
 	}
 }
@@ -924,9 +969,12 @@ static void parse_walk(const char *log, const struct vlog *v, bool rejected, str
 
 static void free_walk(struct walk *w)
 {
-	int i;
+	int i, k;
 
 	for (i = 0; i < w->n; i++) {
+		for (k = 0; k < w->s[i].ninsn; k++)
+			free(w->s[i].txt[k]);
+		free(w->s[i].txt);
 		free(w->s[i].insn);
 		free(w->s[i].ids);
 	}
@@ -992,24 +1040,31 @@ static bool lossy;
 static bool light;
 static bool partial;
 
+/* Does a line of status start with @prefix, and not with @unless? (cached in *@v) */
+static bool status_says(int *v, const char *prefix, const char *unless)
+{
+	char line[512];
+	FILE *f;
+
+	if (*v >= 0)
+		return *v;
+	*v = 0;
+	f = fopen(DIAG "status", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, prefix, strlen(prefix)) &&
+		    (!unless || strncmp(line, unless, strlen(unless))))
+			*v = 1;
+	if (f)
+		fclose(f);
+	return *v;
+}
+
 /* Does status say bpf_diag walks failing paths back on this kernel? */
 static int walks_here = -1;
 
 static bool module_walks(void)
 {
-	char line[512];
-	FILE *f;
-
-	if (walks_here >= 0)
-		return walks_here;
-	walks_here = 0;
-	f = fopen(DIAG "status", "r");
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, "branch decisions: every one", 27))
-			walks_here = 1;
-	if (f)
-		fclose(f);
-	return walks_here;
+	return status_says(&walks_here, "branch decisions: every one", NULL);
 }
 
 /*
@@ -1038,6 +1093,19 @@ static int walked_all(struct result *r, const struct envrec *env, const struct e
 	why(r, "env %ld leaked, but its failing path was not walked back whole (walk=%s, %ld entries not placed)",
 	    env->seq, env->walk, env->walk_unplaced);
 	return WALK_NO;
+}
+
+/* the log's failing segment, once check_walk() found it (NULL: none) */
+static const struct seg *fail_seg;
+
+#include "lineage_check.h"
+
+/* Does status say leaked references get their lineage on this kernel? */
+static int lineage_here_v = -1;
+
+static bool lineage_here(void)
+{
+	return status_says(&lineage_here_v, "lineage: ", "lineage: none");
 }
 
 static void check_walk(struct result *r, const struct events *ev, const struct walk *w,
@@ -1103,6 +1171,7 @@ static void check_walk(struct result *r, const struct events *ev, const struct w
 			why(r, "bpf_diag has a pop #%ld the log does not show", ev->paths[k].pop);
 
 	/* the failing path: resumed where the log's last segment starts ... */
+	fail_seg = fail;
 	if (!fail || !fail->ninsn)
 		return;
 	/*
@@ -2071,8 +2140,13 @@ leaks:
 		parse_walk(log, vl, ret != 0 && !after, &w);
 		if (env.paths_broken)
 			why(&r, "bpf_diag could not follow the walk (paths_broken)");
+		fail_seg = NULL;
 		check_walk(&r, ev, &w, vl, env.paths_dropped > 0, env.hist_lost > 0,
 			   walked_all(&r, &env, ev, name));
+		/* where each leaked reference went, against the log's state prints */
+		if (ret && ev->leak.n && lineage_here())
+			check_lineage(&r, env.seq, fail_seg, ev->leak.id, ev->leak.n,
+				      x ? x->raw : NULL);
 	}
 
 	/* source attribution: the same FILE:LINE the verifier prints */
@@ -2264,6 +2338,9 @@ int main(int argc, char **argv)
 	if (n_kr_ids)
 		printf("# the kernel's own reports: %ld leaked ids compared, %ld equal (%ld items)\n",
 		       n_kr_ids, n_kr_equal, n_kr_items);
+	if (n_lin_ids)
+		printf("# lineage: %ld leaked ids, %ld replayed to the leak; %ld steps, %ld checked against the log's state prints, %ld equal\n",
+		       n_lin_ids, n_lin_replayed, n_lin_steps, n_lin_checked, n_lin_equal);
 	if (n_dec_checked)
 		printf("# failing paths' branch decisions held against the log's walk: %ld equal of %ld\n",
 		       n_dec_equal, n_dec_checked);
