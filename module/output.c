@@ -166,14 +166,15 @@ void bd_show_env(struct seq_file *m, const struct bd_env *e)
 	bd_put_word(m, bd_env_name(e));
 	seq_printf(m, " type=%s pid=%d comm=", bd_prog_type_name(e->type), e->pid);
 	bd_put_word(m, e->comm);
-	seq_printf(m, " verdict=%s err=%d insns=%u processed=%u events=%u dropped=%u src_dropped=%u paths=%u paths_dropped=%u%s history_lost=%u walk=%s walk_jumps=%u walk_unplaced=%u alloc_failed=%u start_ns=%llu duration_ns=%llu bytes=%lu\n",
+	seq_printf(m, " verdict=%s err=%d insns=%u processed=%u events=%u dropped=%u src_dropped=%u paths=%u paths_dropped=%u%s history_lost=%u walk=%s walk_jumps=%u walk_unplaced=%u lineage_lost=%u alloc_failed=%u start_ns=%llu duration_ns=%llu bytes=%lu\n",
 		   bd_verdict(e), fin ? e->err : 0, e->insns, e->processed,
 		   bd_nr_events(e), READ_ONCE(e->dropped), READ_ONCE(e->src_dropped),
 		   bd_nr_paths(e), READ_ONCE(e->paths_dropped),
 		   READ_ONCE(e->paths_broken) ? " paths_broken=1" : "",
 		   fin && e->err ? e->h_lost : 0,
 		   bd_walk_names[fin ? e->walk_end : BD_WALK_NONE], fin ? e->walk_jumps : 0,
-		   fin ? e->walk_unplaced : 0, READ_ONCE(e->alloc_failed), e->start_ns,
+		   fin ? e->walk_unplaced : 0, fin ? e->steps_lost : 0, READ_ONCE(e->alloc_failed),
+		   e->start_ns,
 		   fin ? e->end_ns - e->start_ns : 0,
 		   (unsigned long)READ_ONCE(e->nr_pages) * PAGE_SIZE);
 }

@@ -237,7 +237,7 @@ struct envrec {
 	long seq;
 	char verdict[16];
 	long err, dropped, events, src_dropped, paths_dropped, paths_broken, hist_lost;
-	long paths, walk_unplaced;
+	long paths, walk_unplaced, lineage_lost;
 	char walk[16];
 };
 
@@ -255,6 +255,7 @@ static void parse_env(const char *line, struct envrec *r)
 	r->paths_broken = kvl(line, "paths_broken", 0);
 	r->hist_lost = kvl(line, "history_lost", 0);
 	r->walk_unplaced = kvl(line, "walk_unplaced", 0);
+	r->lineage_lost = kvl(line, "lineage_lost", 0);
 	if (!kv(line, "walk", r->walk, sizeof(r->walk)))
 		strcpy(r->walk, "?");
 }
@@ -2146,7 +2147,7 @@ leaks:
 		/* where each leaked reference went, against the log's state prints */
 		if (ret && ev->leak.n && lineage_here())
 			check_lineage(&r, env.seq, fail_seg, ev->leak.id, ev->leak.n,
-				      x ? x->raw : NULL);
+				      x ? x->raw : NULL, lossy || env.lineage_lost);
 	}
 
 	/* source attribution: the same FILE:LINE the verifier prints */
