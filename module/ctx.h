@@ -159,6 +159,8 @@ void bd_path_walk(struct bd_ctx *c);
 void bd_path_init(void);
 void bd_path_show(struct seq_file *m);
 bool bd_path_walks(void);
+bool bd_path_readable(void);
+u32 bd_walk_back(struct bd_ctx *c, u32 room, u32 *left);
 
 /* lineage.c: where a leaked reference went on the failing path */
 u32 bd_lineage_ids(const struct bd_env *e, u32 *ids, u32 max);

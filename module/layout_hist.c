@@ -185,12 +185,6 @@ static __always_inline bool placed_here(const struct bd_hist *h, s32 i, s32 next
 	return h->from == i && (h->type != BD_H_RESUME || h->to == next);
 }
 
-/* Entry @i of the history, past h_len too (the walk's own writes) */
-static __always_inline const struct bd_hist *bd_hist_at_raw(const struct bd_env *e, u32 i)
-{
-	return bd_vec_at(&e->hist, i);
-}
-
 #ifdef BD_HIST_ENTRY
 /* Does resume entry @h start an async callback's walk? */
 static __always_inline bool resumes_async(const struct bd_env *e, const struct bd_hist *h)
@@ -235,7 +229,7 @@ static __always_inline bool put_mark(struct bd_env *e, u32 *out, u32 *gotos, u32
  * (removed once it ran).  Returns how many it wrote; *left: old entries not
  * placed (the first ones).
  */
-static u32 walk_back(struct bd_ctx *c, u32 room, u32 *left)
+u32 bd_walk_back(struct bd_ctx *c, u32 room, u32 *left)
 {
 #ifdef BD_HIST_ENTRY
 	struct bpf_verifier_env *env = c->env;
@@ -368,70 +362,13 @@ cut:
 #endif
 }
 
-NOKPROBE_SYMBOL(walk_back);
+NOKPROBE_SYMBOL(bd_walk_back);
 
-/*
- * At a leak, the env alive: the failing path's history again, every
- * branch decision in it, as many as max_history leaves room for (the
- * newest).  Once per env (a leak check reports every reference at once;
- * the verifier stops there).  Pages for the longer history come from
- * bd_pool; where it has none, the decisions that did not fit are left out
- * as past max_history.
- */
-void bd_path_walk(struct bd_ctx *c)
+/* Can the walk read this kernel's jump history? */
+bool bd_path_readable(void)
 {
-	struct bd_env *e = c->rec;
-	struct bd_hist *a, *b;
-	u32 n, m, k, left;
-
-	if (!e || e->walked)
-		return;
-	/*
-	 * A leak on a speculative path is not the end: the verifier marks
-	 * the insn nospec and goes on (error_recoverable_with_nospec(), 7.x).
-	 */
-	if (bd_field_ok(BD_F_bpf_verifier_state__speculative) &&
-	    BD_RD(bd_cur_state(c->env), bpf_verifier_state, speculative))
-		return;
-	e->walked = true;
-	/* no walk: the lineage has only the holders at the leak */
-	if (!walk_ok) {
-		bd_lineage(c, U32_MAX);
-		return;
-	}
-	/* forks not seen (no pop hook, a push not followed) would read as decided */
-	if (e->paths_broken || !bd_hook_attached(&bd_hook_copy_state)) {
-		e->walk_end = BD_WALK_BROKEN;
-		bd_lineage(c, U32_MAX);
-		return;
-	}
-	if (e->h_lost) {
-		e->walk_end = BD_WALK_LOST;
-		bd_lineage(c, U32_MAX);
-		return;
-	}
-	n = e->h_len;
-	m = walk_back(c, bd_max_history - min(n, bd_max_history), &left);
-	/* entries n..n+m-1 newest first: reverse them, then after the ones left */
-	for (k = 0; k < m / 2; k++) {
-		a = (struct bd_hist *)bd_vec_at(&e->hist, n + k);
-		b = (struct bd_hist *)bd_vec_at(&e->hist, n + m - 1 - k);
-		swap(*a, *b);
-	}
-	for (k = 0; k < m; k++)
-		*(struct bd_hist *)bd_vec_at(&e->hist, left + k) = *bd_hist_at_raw(e, n + k);
-	e->h_len = left + m;
-	bd_lineage(c, left);
-	/* the replay's transitions are not the history's */
-	for (k = n = left; k < e->h_len; k++) {
-		a = (struct bd_hist *)bd_vec_at(&e->hist, k);
-		if (a->type != BD_H_GOTO)
-			*(struct bd_hist *)bd_vec_at(&e->hist, n++) = *a;
-	}
-	e->h_len = n;
+	return walk_ok;
 }
-
-NOKPROBE_SYMBOL(bd_path_walk);
 
 /* Are failing paths walked back (and their lineage replayed)? */
 bool bd_path_walks(void)

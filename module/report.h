@@ -49,10 +49,6 @@ struct bd_rep {
 	bool first;		/* the next element is the first of its list */
 	bool leaks;		/* a leak of this env was reported */
 	int err;		/* R_ENV_ERR: why */
-	/* json: the lineage of the id being shown so far */
-	u32 lost;		/* the step that lost the id, U32_MAX if none */
-	u32 differs;		/* DIFFERS steps */
-	bool cut;		/* a CUT step: not replayed to the leak */
 	/* the env as entered: counts, and the events chained by id (text) */
 	u32 n, np, nh, na;
 	u64 *acq;		/* (id << 32 | event) of acquire and lock events, sorted */

@@ -176,17 +176,13 @@ static void json_step(struct seq_file *m, struct bd_rep *s, u32 j)
 {
 	const struct bd_step *st = bd_env_step(s->e, j), *p;
 	char b[24];
-	u32 k;
-	bool first = true;
+	u32 k, lost, differs = 0;
+	bool first = true, cut = false;
 
-	if (!j || bd_env_step(s->e, j - 1)->id != st->id) {
+	if (!j || bd_env_step(s->e, j - 1)->id != st->id)
 		seq_printf(m, "%s\n  {\"id\":%u,\"lineage\":[", j ? "," : "", st->id);
-		s->lost = U32_MAX;
-		s->differs = 0;
-		s->cut = false;
-	} else {
+	else
 		seq_putc(m, ',');
-	}
 	seq_printf(m, "{\"insn\":%d,\"at\":%u,\"kind\":\"%s\"", st->insn, st->at,
 		   bd_step_names[st->kind]);
 	json_loc(m, "from", st->ffrom, st->from);
@@ -198,12 +194,20 @@ static void json_step(struct seq_file *m, struct bd_rep *s, u32 j)
 	seq_puts(m, ",\"src\":");
 	json_src(m, s, st->src);
 	seq_putc(m, '}');
-	if (st->lost)
-		s->lost = j;
-	s->differs += st->kind == BPF_DIAG_STEP_DIFFERS;
-	s->cut |= st->kind == BPF_DIAG_STEP_CUT;
 	if (rep_step_next(s, j) != U32_MAX)
 		return;
+	/*
+	 * The id's last step: its steps again, back to its first (no state
+	 * kept between records: a record is shown again after a seek).
+	 */
+	for (k = j, lost = U32_MAX; (p = bd_env_step(s->e, k)) && p->id == st->id; k--) {
+		if (p->lost)
+			lost = k;
+		differs += p->kind == BPF_DIAG_STEP_DIFFERS;
+		cut |= p->kind == BPF_DIAG_STEP_CUT;
+		if (!k)
+			break;
+	}
 	/* the id's last step: what held it at the leak, where it was lost */
 	seq_puts(m, "],\"held_at_leak\":[");
 	for (k = j; k != U32_MAX; k = k ? k - 1 : U32_MAX) {
@@ -218,7 +222,7 @@ static void json_step(struct seq_file *m, struct bd_rep *s, u32 j)
 			   p->live ? "true" : "false");
 	}
 	seq_puts(m, "],\"lost_at\":");
-	p = s->lost != U32_MAX ? bd_env_step(s->e, s->lost) : NULL;
+	p = lost != U32_MAX ? bd_env_step(s->e, lost) : NULL;
 	if (p) {
 		seq_printf(m, "{\"insn\":%d,\"holder\":\"%s\",\"frame\":%u,\"kind\":\"%s\",\"src\":",
 			   p->insn, bd_loc_name(b, sizeof(b), 0, p->from), p->ffrom,
@@ -228,7 +232,7 @@ static void json_step(struct seq_file *m, struct bd_rep *s, u32 j)
 	} else {
 		seq_puts(m, "null");
 	}
-	seq_printf(m, ",\"replayed\":%s,\"differs\":%u}", s->cut ? "false" : "true", s->differs);
+	seq_printf(m, ",\"replayed\":%s,\"differs\":%u}", cut ? "false" : "true", differs);
 }
 
 void rep_show_json(struct seq_file *m, struct bd_rep *s)

@@ -94,7 +94,9 @@ def branch(log, prog):
     if head not in rep:
         print("missing: " + head)
         return False
+    # the failing path's entries: up to its lineage ("where it went") and suggestion
     failing = rep.split("on the path that failed")[1].split("on other paths")[0]
+    failing = failing.split("    where it went")[0].split("    suggestion:")[0]
     other = rep.split("on other paths")[1] if "on other paths" in rep else ""
     ok = True
     acq = "acquired owned resource (id=%s)" % lid

@@ -5,7 +5,10 @@
  * Every program of the corpus has one manifest line in its file:
  *   // expect: PROGNAME accept
  *   // expect: PROGNAME reject "substring of the verifier's message"
- * optionally followed by " since=X.Y" when it needs a kernel newer than 6.12.
+ * optionally followed by " since=X.Y" when it needs a kernel newer than 6.12,
+ * and for a leak by what its lineage must show (lineage.bpf.c):
+ * " lineage=KIND,KIND..." (steps in this order), " held=HOLDER,..." (or
+ * "none") at the leak, " lost=KIND" (the step that lost it).
  *
  * Only the _impl flavours of the allocation kfuncs are used: they exist on
  * every supported kernel (6.12 has no bpf_obj_new without _impl).

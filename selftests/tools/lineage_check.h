@@ -40,8 +40,12 @@ static int read_lineage(long seq, struct lstep **out)
 
 	*out = NULL;
 	snprintf(filt, sizeof(filt), "env=%ld", seq);
-	if (write_filter(filt))
+	/* the filter is shared: take turns, and put the user's back (filter_lock) */
+	filter_lock(true);
+	if (write_filter(filt)) {
+		filter_lock(false);
 		return 0;
+	}
 	f = fopen(DIAG "lineage", "r");
 	while (f && fgets(line, sizeof(line), f)) {
 		struct lstep *s;
@@ -62,6 +66,7 @@ static int read_lineage(long seq, struct lstep **out)
 	}
 	if (f)
 		fclose(f);
+	filter_lock(false);
 	*out = v;
 	return n;
 }
