@@ -131,7 +131,8 @@ struct bd_hist {
 #define BD_LOC_NONE	S16_MAX
 struct bd_step {
 	s32 insn;
-	u32 at;			/* its place on the path: steps before the leak */
+	u32 at;			/* its place on the path: insns before the leak */
+	u32 raw;		/* the same as the walk counts it (bd_hist.cnt) */
 	u32 id;
 	u8 kind;		/* enum bpf_diag_step */
 	u8 ffrom, fto;		/* frames of from and to */
@@ -302,6 +303,7 @@ void bd_pool_debugfs(struct dentry *dir);
 extern struct list_head bd_store;
 extern unsigned int bd_max_envs, bd_max_events, bd_max_lines;
 extern unsigned int bd_max_paths, bd_max_history, bd_max_walk;
+extern bool bd_lineage_on;
 extern unsigned long bd_max_bytes;
 void bd_params_check(void);
 void bd_params_show(struct seq_file *m);

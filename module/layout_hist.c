@@ -246,7 +246,9 @@ u32 bd_walk_back(struct bd_ctx *c, u32 room, u32 *left)
 	bool decided, async;
 	/* the call depth at insn i; leaked ids whose acquire is still ahead */
 	u32 depth = BD_RD(bd_cur_state(env), bpf_verifier_state, curframe);
-	u32 ids[BD_MAX_LEAKS], want = bd_lineage_ids(e, ids, BD_MAX_LEAKS), linger = 0;
+	u32 ids[BD_MAX_LEAKS], linger = 0;
+	/* lineage=0: no transitions kept, no start marker */
+	u32 want = bd_lineage_on ? bd_lineage_ids(e, ids, BD_MAX_LEAKS) : 0;
 	struct lmark m = { .i = -1 };
 
 	/* the path is at most what the verifier processed (each ld_imm64 two steps) */

@@ -133,6 +133,7 @@ static bool replay(struct lrep *r, const struct holders *sh, u32 k0, u32 *budget
 		if (!r->insns[i].code)
 			r->skip++;
 		r->at = s + r->skip;
+		r->raw = s;
 		if (s == acq) {
 			if (i != a->from)
 				break;
@@ -144,6 +145,7 @@ static bool replay(struct lrep *r, const struct holders *sh, u32 k0, u32 *budget
 		i = ni;
 	}
 	r->at = s + r->skip;
+	r->raw = s;
 	if (s || i != leak || r->h.full || !held_yet) {
 		lin_step(r, BPF_DIAG_STEP_CUT, i, 0, BD_LOC_NONE, 0, BD_LOC_NONE);
 		return false;
@@ -228,6 +230,7 @@ static void lineage_of(struct bd_ctx *c, u32 id, u32 from, u32 *budget)
 		s->at = s->at > r.skip ? s->at - r.skip : 0;
 	}
 	r.at = 0;
+	r.raw = 0;
 	at_leak(&r, &sh, replayed, leak);
 	/* nothing holds it: the step that took the last holder lost it */
 	if (replayed && !r.h.n && !memchr_inv(r.h.regs, 0, sizeof(r.h.regs)) &&
@@ -281,7 +284,7 @@ void bd_lineage(struct bd_ctx *c, u32 from)
 {
 	u32 ids[BD_MAX_LEAKS], n, k, budget = bd_max_walk;
 
-	if (!c->rec || !line_ok)
+	if (!c->rec || !line_ok || !bd_lineage_on)
 		return;
 	n = bd_lineage_ids(c->rec, ids, BD_MAX_LEAKS);
 	for (k = 0; k < n; k++)
@@ -300,7 +303,9 @@ void bd_lineage_init(void)
 void bd_lineage_show(struct seq_file *m)
 {
 	seq_puts(m, "lineage: ");
-	if (!types_ok)
+	if (!bd_lineage_on)
+		seq_puts(m, "none: lineage=0\n");
+	else if (!types_ok)
 		seq_puts(m, "none: this kernel's BTF has no enum bpf_stack_slot_type STACK_SPILL\n");
 	else if (!line_ok)
 		seq_printf(m, "none: %s\n", bd_fields_refusal(BD_R_LINE));

@@ -33,6 +33,7 @@ struct lrep {
 	s32 len;
 	u32 id;
 	u32 at;			/* the insn replayed: path steps before the leak, plus skip */
+	u32 raw;		/* the step replayed, as the walk counts it (bd_hist.cnt) */
 	u32 skip;		/* ld_imm64 second halves replayed so far (no insn of their own) */
 	u32 cur;		/* the frame of the insn replayed */
 	struct holders h;

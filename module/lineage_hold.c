@@ -79,7 +79,8 @@ u32 lin_step(struct lrep *r, u8 kind, s32 insn, u32 ff, s16 from, u32 ft, s16 to
 		e->steps_lost++;
 		return U32_MAX;
 	}
-	*s = (struct bd_step){ .insn = insn, .at = r->at, .id = r->id, .kind = kind, .ffrom = ff,
+	*s = (struct bd_step){ .insn = insn, .at = r->at, .raw = r->raw, .id = r->id,
+			       .kind = kind, .ffrom = ff,
 			       .from = from, .fto = ft, .to = to,
 			       .src = insn >= 0 ? bd_src_of(r->c, insn) : BD_NO_SRC };
 	return e->nr_steps++;

@@ -37,6 +37,10 @@ unsigned int bd_max_walk = 1000000;
 module_param_named(max_walk, bd_max_walk, uint, 0444);
 MODULE_PARM_DESC(max_walk, "Instructions of a failing path walked back from its leak for its branch decisions (1000000; 0-1000000, 0: none)");
 
+bool bd_lineage_on = true;
+module_param_named(lineage, bd_lineage_on, bool, 0444);
+MODULE_PARM_DESC(lineage, "Replay each leaked reference's holders along its failing path (1; 0: no lineage, for the bench)");
+
 static void clamp_ul(const char *name, unsigned long *v, unsigned long min, unsigned long max)
 {
 	unsigned long to = clamp(*v, min, max);
@@ -77,4 +81,5 @@ void bd_params_show(struct seq_file *m)
 	seq_printf(m, "param max_paths: %u\n", bd_max_paths);
 	seq_printf(m, "param max_history: %u\n", bd_max_history);
 	seq_printf(m, "param max_walk: %u\n", bd_max_walk);
+	seq_printf(m, "param lineage: %d\n", bd_lineage_on);
 }

@@ -62,6 +62,9 @@ static void rep_leave(struct bd_rep *s)
 	kvfree(s->last);
 	kvfree(s->next);
 	bitmap_free(s->inh);
+	kvfree(s->sugg);
+	s->sugg = NULL;
+	s->nsugg = 0;
 	s->acq = NULL;
 	s->last = NULL;
 	s->next = NULL;
@@ -80,6 +83,7 @@ static int rep_enter(struct bd_rep *s)
 	s->np = bd_nr_paths(s->e);
 	s->nh = bd_finished(s->e) && s->e->err ? s->e->h_len : 0;
 	s->na = 0;
+	rep_suggest_all(s);
 	if (s->json)
 		return 0;
 	for (i = 0; (ev = rep_ev(s, i)); i++)

@@ -21,6 +21,7 @@ enum {
 	R_LEAK_OTHER,	/* text: leak i, event j of its id on another path */
 	R_LEAK_NOTE,	/* text: leak i, the walk was not followed everywhere */
 	R_LEAK_LINE,	/* text: leak i, step j of its lineage */
+	R_LEAK_SUGG,	/* text: leak i, where to release it */
 	R_LIFE,		/* text: acquire i, "reference id=N:" */
 	R_LIFE_EV,	/* text: acquire i, event j of its id */
 	R_NO_EVENTS,	/* text: "no reference events" */
@@ -55,6 +56,10 @@ struct bd_rep {
 	u32 *last;		/* per acq[]: the last event of that id */
 	u32 *next;		/* per event: the next event of the same id */
 	unsigned long *inh;	/* events on the failing path */
+	/* where to release each leaked reference (report_suggest.c) */
+	struct rep_sugg *sugg;
+	u32 nsugg;
+	int sugg_err;		/* -ENOMEM, -E2BIG (more leaks than worked out) */
 };
 
 static inline const struct bd_event *rep_ev(const struct bd_rep *s, u32 i)
@@ -66,6 +71,23 @@ static inline bool rep_shown(const struct bd_rep *s, const struct bd_event *ev)
 {
 	return bd_event_match(&s->f, ev);
 }
+
+/* report_suggest.c: where to release a leaked reference */
+struct rep_sugg {
+	u32 leak;		/* its leak event */
+	bool found;		/* the branch where the nearest releasing path parted */
+	s32 insn;		/* that branch */
+	u16 src;
+	u8 fail_dir, rel_dir;	/* BD_DIR_* of each side (NONE: a fork at a call) */
+	u32 rel_ev;		/* its release (or the first one), BD_NO_EVENT */
+	u32 sibling_ev;		/* none: a release of an id the same insn acquired */
+	u8 hframe, eframe;
+	s16 hloc;		/* what held it at the branch on the failing side */
+	s16 eloc;		/* what holds it at the leak */
+};
+
+void rep_suggest_all(struct bd_rep *s);
+const struct rep_sugg *rep_sugg_of(const struct bd_rep *s, u32 i);
 
 /* report.c: the env as entered */
 u32 rep_acq_event(const struct bd_rep *s, u32 id);

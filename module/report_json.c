@@ -171,6 +171,62 @@ static void json_loc(struct seq_file *m, const char *key, u8 frame, s16 loc)
 		   key, frame);
 }
 
+static const char * const json_side[] = { [BD_DIR_NONE] = "fork",
+					  [BD_DIR_TAKEN] = "taken",
+					  [BD_DIR_FALLTHROUGH] = "fallthrough" };
+
+/* @key, then event @i's id, insn, path and source, or null */
+static void json_ev_at(struct seq_file *m, struct bd_rep *s, const char *key, u32 i)
+{
+	const struct bd_event *ev = i != BD_NO_EVENT ? rep_ev(s, i) : NULL;
+
+	seq_puts(m, key);
+	if (!ev) {
+		seq_puts(m, "null");
+		return;
+	}
+	seq_printf(m, "{\"id\":%u,\"insn\":%d,\"path\":%u,\"src\":", ev->id, ev->insn, ev->path);
+	json_src(m, s, ev->src);
+	seq_putc(m, '}');
+}
+
+/* "suggestion": where to release the leaked @id (report_suggest.c), or null */
+static void json_sugg(struct seq_file *m, struct bd_rep *s, u32 id)
+{
+	const struct bd_event *ev = NULL;
+	const struct rep_sugg *g = NULL;
+	char b[24];
+	u32 k;
+
+	for (k = 0; k < s->nsugg && !g; k++) {
+		ev = rep_ev(s, s->sugg[k].leak);
+		if (ev && ev->id == id)
+			g = &s->sugg[k];
+	}
+	seq_puts(m, ",\"suggestion\":");
+	if (!g) {
+		seq_puts(m, "null");
+		return;
+	}
+	seq_printf(m, "{\"leak_insn\":%d,\"branch\":", ev->insn);
+	if (g->found && g->rel_ev != BD_NO_EVENT) {
+		seq_printf(m, "{\"insn\":%d,\"this_side\":\"%s\",\"releasing_side\":\"%s\",\"src\":",
+			   g->insn, json_side[g->fail_dir], json_side[g->rel_dir]);
+		json_src(m, s, g->src);
+		seq_putc(m, '}');
+	} else {
+		seq_puts(m, "null");
+	}
+	json_ev_at(m, s, ",\"release\":", g->rel_ev);
+	json_ev_at(m, s, ",\"same_acquire_released\":", g->sibling_ev);
+	if (g->found ? g->hloc != BD_LOC_NONE : g->eloc != BD_LOC_NONE)
+		seq_printf(m, ",\"holder\":\"%s\",\"holder_frame\":%u}",
+			   bd_loc_name(b, sizeof(b), 0, g->found ? g->hloc : g->eloc),
+			   g->found ? g->hframe : g->eframe);
+	else
+		seq_puts(m, ",\"holder\":null}");
+}
+
 /* Lineage step @j; the first of its id opens the id's object, the last closes it */
 static void json_step(struct seq_file *m, struct bd_rep *s, u32 j)
 {
@@ -232,7 +288,9 @@ static void json_step(struct seq_file *m, struct bd_rep *s, u32 j)
 	} else {
 		seq_puts(m, "null");
 	}
-	seq_printf(m, ",\"replayed\":%s,\"differs\":%u}", cut ? "false" : "true", differs);
+	seq_printf(m, ",\"replayed\":%s,\"differs\":%u", cut ? "false" : "true", differs);
+	json_sugg(m, s, st->id);
+	seq_putc(m, '}');
 }
 
 void rep_show_json(struct seq_file *m, struct bd_rep *s)

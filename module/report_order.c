@@ -75,7 +75,17 @@ static bool other_first(struct bd_rep *s)
 	return other_from(s, leak_id_next(s, 0, true));
 }
 
-/* Text: the lineage of the leaked id (lineage.c), then its other paths */
+/* Text: where to release it (rejected envs with a failing path), then its other paths */
+static bool sugg(struct bd_rep *s)
+{
+	if (s->nh) {
+		s->r = R_LEAK_SUGG;
+		return true;
+	}
+	return other_first(s);
+}
+
+/* Text: the lineage of the leaked id (lineage.c), then the suggestion */
 static bool line_first(struct bd_rep *s)
 {
 	const struct bd_step *st;
@@ -88,7 +98,7 @@ static bool line_first(struct bd_rep *s)
 			return true;
 		}
 	}
-	return other_first(s);
+	return sugg(s);
 }
 
 /* Text: the record after the one held within the leak s->i; false past it. */
@@ -128,6 +138,8 @@ static bool step_leak(struct bd_rep *s)
 		s->j = rep_step_next(s, s->j);
 		if (s->j != U32_MAX)
 			return true;
+		return sugg(s);
+	case R_LEAK_SUGG:
 		return other_first(s);
 	case R_LEAK_OTHER:
 		s->first = false;
@@ -186,6 +198,7 @@ bool rep_step_text(struct bd_rep *s)
 	case R_LEAK_OTHER:
 	case R_LEAK_NOTE:
 	case R_LEAK_LINE:
+	case R_LEAK_SUGG:
 		if (step_leak(s) || find_leak(s, s->i + 1))
 			return true;
 lives:

@@ -266,6 +266,62 @@ end:
 		seq_puts(m, "    held at the leak: nothing\n");
 }
 
+static const char *side(u8 dir)
+{
+	return dir == BD_DIR_TAKEN ? "taken" : dir == BD_DIR_FALLTHROUGH ? "fall-through" : "other";
+}
+
+/* "suggestion:": where to release the leaked reference (report_suggest.c) */
+static void show_sugg(struct seq_file *m, const struct bd_rep *s)
+{
+	const struct bd_event *leak = rep_ev(s, s->i), *rel;
+	const struct rep_sugg *g = rep_sugg_of(s, s->i);
+	char b[24];
+
+	if (!g) {
+		seq_printf(m, "    suggestion: not worked out (%s)\n", s->sugg_err == -E2BIG ?
+			   "more leaks than the first 64" : "no memory to index the paths");
+		return;
+	}
+	rel = g->rel_ev != BD_NO_EVENT ? rep_ev(s, g->rel_ev) : NULL;
+	if (g->found && rel) {
+		seq_puts(m, "    suggestion: release it");
+		if (g->hloc != BD_LOC_NONE)
+			seq_printf(m, " (through %s)",
+				   bd_loc_name(b, sizeof(b), g->hframe, g->hloc));
+		if (g->fail_dir == BD_DIR_NONE)
+			seq_printf(m, " on this path after the fork at insn %d", g->insn);
+		else
+			seq_printf(m, " on the %s side of the branch at insn %d", side(g->fail_dir),
+				   g->insn);
+		seq_printf(m, ", before the leak at insn %d: path %u took the %s side and released it at insn %d\n",
+			   leak->insn, rel->path, side(g->rel_dir), rel->insn);
+		seq_puts(m, "      the branch: ");
+		put_src(m, s, g->insn, g->src);
+		seq_puts(m, "      the release: ");
+		put_src(m, s, rel->insn, rel->src);
+		return;
+	}
+	if (rel) {
+		seq_printf(m, "    suggestion: release it on this path before the leak at insn %d (path %u released it at insn %d; where it parted from this path was not kept)\n",
+			   leak->insn, rel->path, rel->insn);
+		return;
+	}
+	seq_puts(m, "    suggestion: no path releases it: release it");
+	if (g->eloc != BD_LOC_NONE)
+		seq_printf(m, " through %s", bd_loc_name(b, sizeof(b), g->eframe, g->eloc));
+	seq_printf(m, " before the leak at insn %d", leak->insn);
+	if (g->eloc == BD_LOC_NONE)
+		seq_puts(m, " (nothing holds it there: keep it in a register or on the stack until then)");
+	seq_putc(m, '\n');
+	rel = g->sibling_ev != BD_NO_EVENT ? rep_ev(s, g->sibling_ev) : NULL;
+	if (rel) {
+		seq_printf(m, "      the same acquire (insn %u) gave id=%u, released on path %u: ",
+			   leak->aux, rel->id, rel->path);
+		put_src(m, s, rel->insn, rel->src);
+	}
+}
+
 void rep_show_text(struct seq_file *m, struct bd_rep *s)
 {
 	const struct bd_event *ev = rep_ev(s, s->i);
@@ -303,6 +359,9 @@ void rep_show_text(struct seq_file *m, struct bd_rep *s)
 		break;
 	case R_LEAK_LINE:
 		show_step(m, s, bd_env_step(s->e, s->j), rep_step_next(s, s->j) == U32_MAX);
+		break;
+	case R_LEAK_SUGG:
+		show_sugg(m, s);
 		break;
 	case R_LIFE:
 		seq_printf(m, "  reference id=%u:\n", ev->id);

@@ -26,6 +26,8 @@
 #   no_ROLE    bpf_diag with one hook role denied (deny_hooks=ROLE)
 #   nowalk     bpf_diag with max_walk=0: no failing path walked back from its
 #              leak (what the branch decisions the verifier made alone cost)
+#   nolineage  bpf_diag with lineage=0: the walk without the lineage's replay
+#              (what where each leaked reference went costs; at leaks only)
 #   log1       no module, the verifier's log at level 1: what a user loads
 #              with to get the kernel's own leak report (7.3 and later)
 #   log2       no module, the verifier's log at level 2 (bpftool prog load -d)
@@ -141,6 +143,7 @@ config() { # ROUND NAME
 		log1) lvl=1 ;;
 		log2) lvl=2 ;;
 		nowalk) diag_on max_walk=0 ;;
+		nolineage) diag_on lineage=0 ;;
 		all) diag_on ;;
 		idle) diag_on && echo disable >$D/control ;;
 		kprobes) diag_on ftrace=0 ;;
@@ -163,7 +166,7 @@ config() { # ROUND NAME
 		[ $name != bpftrace ] || { kill -INT $pid; wait $pid; }
 	done
 }
-CONFIGS="off all idle kprobes nowalk $(for r in $ROLES; do printf "no_%s " $r; done)log1 log2"
+CONFIGS="off all idle kprobes nowalk nolineage $(for r in $ROLES; do printf "no_%s " $r; done)log1 log2"
 [ $BT = no ] || CONFIGS="$CONFIGS bpftrace"
 [ -z "$ONLY" ] || CONFIGS=$ONLY
 for r in $(seq $ROUNDS); do

@@ -10,17 +10,21 @@
 #   @@LOG / @@LIBBPF lines of that program (log tail, libbpf's warnings)
 #   @@OBJERR obj=O MESSAGE         the object could not be opened
 #   @@BEGIN O FILE ... @@END       a debugfs file, filtered to these loads
+#   @@BEGIN O PROG.log2 ... @@END  -g: a rejected program's level-2 log
+#                                  (loaded again after the files above)
 #
-#   matrix.sh OBJ...
+#   matrix.sh [-g] OBJ...
 D=/sys/kernel/debug/bpf_diag
 COMM=bpf-diag-matrix
 L=/tmp/matrix
 export PATH=/opt/bpf_diag/bin:$PATH
+graphs=
+[ "$1" = -g ] && graphs=1 && shift
 echo "@@KERNEL $(uname -r)"
 grep "^recording:" $D/status | sed 's/^/@@STATUS /'
 for obj; do
 	b=$(basename "$obj")
-	rm -rf $L && mkdir -p $L/logs
+	rm -rf $L && mkdir -p $L/logs && : >$L/verdicts
 	if ! bpf-diag-load -L "$obj" >$L/progs 2>$L/err; then
 		echo "@@OBJERR obj=$b $(tr '\n' ' ' <$L/err)"
 		continue
@@ -30,6 +34,7 @@ for obj; do
 	while read -r p; do
 		BPF_DIAG_LOAD_VERBOSE=1 bpf-diag-load -l 1 -o $L/logs -c $COMM -p "$p" "$obj" \
 			>$L/out 2>$L/err
+		cat $L/out >>$L/verdicts
 		r=$(sed -n 's/^prog=[^ ]* verdict=\([a-z]*\) err=\(-*[0-9]*\)$/load=\1 lerr=\2/p' $L/out)
 		echo "@@PROG obj=$b prog=$p ${r:-load=none lerr=0}"
 		# the verifier's last words: its log without the statistics lines
@@ -51,5 +56,15 @@ for obj; do
 		echo "@@END"
 	done
 	echo clear >$D/filter
+	# for the graphs: the walk of every rejected program, at level 2
+	[ -n "$graphs" ] || continue
+	mkdir -p $L/logs2
+	while read -r p; do
+		grep -q "^prog=$p verdict=rejected" $L/verdicts 2>/dev/null || continue
+		bpf-diag-load -l 2 -o $L/logs2 -c bpf-diag-graph -p "$p" "$obj" >/dev/null 2>&1
+		echo "@@BEGIN $b $p.log2"
+		cat $L/logs2/"$p".log 2>/dev/null
+		echo "@@END"
+	done <$L/progs
 done
 echo "@@DONE"

@@ -255,7 +255,7 @@ int list_push(struct __sk_buff *skb)
 }
 
 /* Pushed on one branch only: the other branch leaks the new object. */
-// expect: list_push_leak reject "Unreleased reference" since=6.2
+// expect: list_push_leak reject "Unreleased reference" since=6.2 suggest=267:268
 SEC("tc")
 int list_push_leak(struct __sk_buff *skb)
 {

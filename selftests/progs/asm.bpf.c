@@ -75,7 +75,7 @@ __naked void asm_copy_leak(void)
 
 /* Leak on exactly one of two branches: skb->len > 100 leaks, the other
  * branch releases. */
-// expect: asm_one_branch reject "Unreleased reference"
+// expect: asm_one_branch reject "Unreleased reference" suggest=82:82
 SEC("tc")
 __naked void asm_one_branch(void)
 {
@@ -160,7 +160,7 @@ __naked void asm_spill_rel(void)
 }
 
 /* The only copy of the checked pointer (a stack slot) is overwritten. */
-// expect: asm_spill_lost reject "Unreleased reference"
+// expect: asm_spill_lost reject "Unreleased reference" suggest=none
 SEC("tc")
 __naked void asm_spill_lost(void)
 {

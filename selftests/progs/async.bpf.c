@@ -60,7 +60,7 @@ int async_release(struct __sk_buff *skb)
 }
 
 /* The short-packet path leaks: it is walked after the callback's. */
-// expect: async_branch_leak reject "Unreleased reference" since=6.10
+// expect: async_branch_leak reject "Unreleased reference" since=6.10 suggest=77:78
 SEC("tc")
 int async_branch_leak(struct __sk_buff *skb)
 {

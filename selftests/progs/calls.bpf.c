@@ -158,7 +158,7 @@ int cb_loop_ok(void *ctx)
 	return 0;
 }
 
-// expect: cb_loop_leak reject "Unreleased reference"
+// expect: cb_loop_leak reject "Unreleased reference" suggest=none
 SEC("syscall")
 int cb_loop_leak(void *ctx)
 {

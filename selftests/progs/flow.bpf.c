@@ -20,7 +20,7 @@ int iter_num_ok(struct __sk_buff *skb)
 	return sum > 100;
 }
 
-// expect: iter_num_leak reject "Unreleased reference" since=6.4
+// expect: iter_num_leak reject "Unreleased reference" since=6.4 suggest=none
 SEC("tc")
 int iter_num_leak(struct __sk_buff *skb)
 {
@@ -92,7 +92,7 @@ static int cb_take(__u32 i, struct cb_ctx *c)
 }
 
 /* A callback that keeps what it took. */
-// expect: loop_cb_leak reject "Unreleased reference"
+// expect: loop_cb_leak reject "Unreleased reference" suggest=none
 SEC("tc")
 int loop_cb_leak(struct __sk_buff *skb)
 {
@@ -250,7 +250,7 @@ __naked int asm_ne_check(void)
 }
 
 /* Leaks on one side of a branch on packet length only. */
-// expect: asm_one_side reject "Unreleased reference"
+// expect: asm_one_side reject "Unreleased reference" suggest=257:257
 SEC("tc")
 __naked int asm_one_side(void)
 {

@@ -37,7 +37,7 @@ int it_num_nodestr(void *ctx)
 }
 
 /* Destroyed on the normal path, not on the early break. */
-// expect: it_num_brk_lk reject "Unreleased reference" since=6.4
+// expect: it_num_brk_lk reject "Unreleased reference" since=6.4 suggest=48:52
 SEC("tc")
 int it_num_brk_lk(struct __sk_buff *skb)
 {
@@ -148,7 +148,7 @@ int BPF_PROG(it_css_ok, struct cgroup *cgrp, const char *path)
 }
 
 /* Iterator destroyed, but the cgroup it started from is not released. */
-// expect: it_css_cg_leak reject "Unreleased reference" since=6.3
+// expect: it_css_cg_leak reject "Unreleased reference" since=6.3 suggest=none
 SEC("tp_btf/cgroup_mkdir")
 int BPF_PROG(it_css_cg_leak, struct cgroup *cgrp, const char *path)
 {

@@ -14,7 +14,7 @@ int BPF_PROG(task_acq_rel, struct task_struct *task, u64 clone_flags)
 	return 0;
 }
 
-// expect: task_acq_leak reject "Unreleased reference" since=6.2
+// expect: task_acq_leak reject "Unreleased reference" since=6.2 suggest=none
 SEC("tp_btf/task_newtask")
 int BPF_PROG(task_acq_leak, struct task_struct *task, u64 clone_flags)
 {
@@ -62,7 +62,7 @@ int BPF_PROG(cgrp_acq_rel, struct task_struct *task, u64 clone_flags)
 	return 0;
 }
 
-// expect: cgrp_leak reject "Unreleased reference" since=6.3
+// expect: cgrp_leak reject "Unreleased reference" since=6.3 suggest=none
 SEC("tp_btf/task_newtask")
 int BPF_PROG(cgrp_leak, struct task_struct *task, u64 clone_flags)
 {
@@ -84,7 +84,7 @@ int BPF_PROG(cpumask_ok, struct task_struct *task, u64 clone_flags)
 	return 0;
 }
 
-// expect: cpumask_leak reject "Unreleased reference" since=6.3
+// expect: cpumask_leak reject "Unreleased reference" since=6.3 suggest=none
 SEC("tp_btf/task_newtask")
 int BPF_PROG(cpumask_leak, struct task_struct *task, u64 clone_flags)
 {

@@ -22,7 +22,7 @@ int BPF_PROG(task_acq_rel2, struct task_struct *task, u64 clone_flags)
 	return 0;
 }
 
-// expect: task_acq_leak2 reject "Unreleased reference" since=6.2
+// expect: task_acq_leak2 reject "Unreleased reference" since=6.2 suggest=none
 SEC("tp_btf/task_newtask")
 int BPF_PROG(task_acq_leak2, struct task_struct *task, u64 clone_flags)
 {
@@ -50,7 +50,7 @@ int task_pid_rel(void *ctx)
 	return 0;
 }
 
-// expect: task_pid_leak reject "Unreleased reference" since=6.3
+// expect: task_pid_leak reject "Unreleased reference" since=6.3 suggest=none
 SEC("syscall")
 int task_pid_leak(void *ctx)
 {
@@ -89,7 +89,7 @@ int BPF_PROG(cgrp_id_rel, struct cgroup *cgrp, const char *path)
 	return 0;
 }
 
-// expect: cgrp_id_leak reject "Unreleased reference" since=6.3
+// expect: cgrp_id_leak reject "Unreleased reference" since=6.3 suggest=none
 SEC("tp_btf/cgroup_mkdir")
 int BPF_PROG(cgrp_id_leak, struct cgroup *cgrp, const char *path)
 {
@@ -151,7 +151,7 @@ int BPF_PROG(cpumask_rel, struct task_struct *task, u64 clone_flags)
 	return 0;
 }
 
-// expect: cpumask_leak2 reject "Unreleased reference" since=6.3
+// expect: cpumask_leak2 reject "Unreleased reference" since=6.3 suggest=none
 SEC("tp_btf/task_newtask")
 int BPF_PROG(cpumask_leak2, struct task_struct *task, u64 clone_flags)
 {
@@ -178,7 +178,7 @@ int BPF_PROG(file_put, struct file *f)
 	return 0;
 }
 
-// expect: file_leak reject "Unreleased reference" since=6.12
+// expect: file_leak reject "Unreleased reference" since=6.12 suggest=none
 SEC("lsm/file_open")
 int BPF_PROG(file_leak, struct file *f)
 {

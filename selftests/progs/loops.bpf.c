@@ -36,7 +36,7 @@ int loop_sk_rel(struct __sk_buff *skb)
 }
 
 /* The fourth iteration forgets the socket. */
-// expect: loop_sk_leak reject "Unreleased reference"
+// expect: loop_sk_leak reject "Unreleased reference" suggest=none:53
 SEC("tc")
 int loop_sk_leak(struct __sk_buff *skb)
 {
@@ -76,7 +76,7 @@ int loop_for_rb(struct __sk_buff *skb)
 }
 
 /* Breaking out of the loop with the record still reserved. */
-// expect: loop_for_rb_lk reject "Unreleased reference" since=6.4
+// expect: loop_for_rb_lk reject "Unreleased reference" since=6.4 suggest=91:93
 SEC("tc")
 int loop_for_rb_lk(struct __sk_buff *skb)
 {
@@ -114,7 +114,7 @@ int loop_maygoto(struct __sk_buff *skb)
 }
 
 /* may_goto loop whose early exit keeps the object. */
-// expect: loop_maygoto_lk reject "Unreleased reference" since=6.9
+// expect: loop_maygoto_lk reject "Unreleased reference" since=6.9 suggest=129:131
 SEC("tc")
 int loop_maygoto_lk(struct __sk_buff *skb)
 {

@@ -52,8 +52,8 @@ int sk_child_rel(struct __sk_buff *skb)
 	return TC_ACT_OK;
 }
 
-/* Only the path where the derived pointer is NULL leaks. */
-// expect: sk_child_leak reject "Unreleased reference"
+/* Only its NULL path leaks; it parts at the call (7.x, 65) or at the check (6.x, 66) */
+// expect: sk_child_leak reject "Unreleased reference" suggest=65:68,66:68
 SEC("tc")
 int sk_child_leak(struct __sk_buff *skb)
 {
@@ -108,7 +108,7 @@ int BPF_PROG(fdyn_parent, struct file *f)
 
 /* Both released in the right order on the main path; when the read
  * fails, neither the dynptr nor the file is released. */
-// expect: fdyn_leak reject "Unreleased reference" since=6.19
+// expect: fdyn_leak reject "Unreleased reference" since=6.19 suggest=122:125,122:124
 SEC("lsm/file_open")
 int BPF_PROG(fdyn_leak, struct file *f)
 {

@@ -233,7 +233,7 @@ int rbtree_add_ok(struct __sk_buff *skb)
 }
 
 /* Locked, but never inserted: leaked after the unlock. */
-// expect: list_leak reject "Unreleased reference" since=6.2
+// expect: list_leak reject "Unreleased reference" since=6.2 suggest=245:246
 SEC("tc")
 int list_leak(struct __sk_buff *skb)
 {

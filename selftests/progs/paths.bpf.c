@@ -16,7 +16,7 @@ static __always_inline struct bpf_sock *pth_lookup(struct __sk_buff *skb)
 }
 
 /* 2 nested branches: leaks only when both hold. */
-// expect: pth_nest2 reject "Unreleased reference"
+// expect: pth_nest2 reject "Unreleased reference" suggest=28:32
 SEC("tc")
 int pth_nest2(struct __sk_buff *skb)
 {
@@ -34,7 +34,7 @@ int pth_nest2(struct __sk_buff *skb)
 }
 
 /* 3 nested branches. */
-// expect: pth_nest3 reject "Unreleased reference"
+// expect: pth_nest3 reject "Unreleased reference" suggest=46:52
 SEC("tc")
 int pth_nest3(struct __sk_buff *skb)
 {
@@ -54,7 +54,7 @@ int pth_nest3(struct __sk_buff *skb)
 }
 
 /* 10 nested branches on 10 different fields: one path of 11 leaks. */
-// expect: pth_nest10 reject "Unreleased reference"
+// expect: pth_nest10 reject "Unreleased reference" suggest=74:76
 SEC("tc")
 int pth_nest10(struct __sk_buff *skb)
 {
@@ -81,7 +81,7 @@ int pth_nest10(struct __sk_buff *skb)
  * A loop the verifier walks 2000 times, queueing a branch every time
  * (pruned at the join), then a leak on one side of a last branch.
  */
-// expect: pth_loop_leak reject "Unreleased reference"
+// expect: pth_loop_leak reject "Unreleased reference" suggest=100:102
 SEC("tc")
 int pth_loop_leak(struct __sk_buff *skb)
 {

@@ -12,7 +12,7 @@ static __always_inline struct bpf_sock *rep_lookup(struct __sk_buff *skb)
 }
 
 /* Released when the packet is long, leaked otherwise. */
-// expect: rep_branch_leak reject "Unreleased reference"
+// expect: rep_branch_leak reject "Unreleased reference" suggest=23:24
 SEC("tc")
 int rep_branch_leak(struct __sk_buff *skb)
 {
@@ -56,7 +56,7 @@ int rep_tail_leak(struct __sk_buff *skb)
  * A name longer than the kernel keeps (BPF_OBJ_NAME_LEN - 1: 15 characters,
  * "long_name_sock_" here): envs, reports and the filter use the source's.
  */
-// expect: long_name_sock_leak reject "Unreleased reference"
+// expect: long_name_sock_leak reject "Unreleased reference" suggest=65:66
 SEC("tc")
 int long_name_sock_leak(struct __sk_buff *skb)
 {

@@ -78,7 +78,7 @@ int rb_dyn_discard(struct __sk_buff *skb)
 	return 0;
 }
 
-// expect: rb_dyn_leak reject "Unreleased reference"
+// expect: rb_dyn_leak reject "Unreleased reference" suggest=none
 SEC("tc")
 int rb_dyn_leak(struct __sk_buff *skb)
 {

@@ -79,7 +79,7 @@ int rb_leak2(struct __sk_buff *skb)
 }
 
 /* Leaks only when the record would be discarded. */
-// expect: rb_branch_leak reject "Unreleased reference"
+// expect: rb_branch_leak reject "Unreleased reference" suggest=90:93
 SEC("tc")
 int rb_branch_leak(struct __sk_buff *skb)
 {
@@ -123,7 +123,7 @@ int rb_dyn_discard2(void *ctx)
 
 /* The usual mistake: returning when the reservation failed.  A failed
  * reservation still holds a reference (to a NULL dynptr). */
-// expect: rb_dyn_fail_lk reject "Unreleased reference"
+// expect: rb_dyn_fail_lk reject "Unreleased reference" suggest=133:136
 SEC("tc")
 int rb_dyn_fail_lk(struct __sk_buff *skb)
 {
@@ -171,7 +171,7 @@ int rb_dyn_slice(struct __sk_buff *skb)
 }
 
 /* Slice taken, record leaked on the path where the slice is NULL. */
-// expect: rb_dyn_slc_lk reject "Unreleased reference"
+// expect: rb_dyn_slc_lk reject "Unreleased reference" suggest=183:186
 SEC("tc")
 int rb_dyn_slc_lk(struct __sk_buff *skb)
 {

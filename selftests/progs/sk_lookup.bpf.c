@@ -26,7 +26,7 @@ int sk_udp_if(struct __sk_buff *skb)
 	return TC_ACT_OK;
 }
 
-// expect: sk_udp_leak2 reject "Unreleased reference"
+// expect: sk_udp_leak2 reject "Unreleased reference" suggest=none
 SEC("tc")
 int sk_udp_leak2(struct __sk_buff *skb)
 {
@@ -90,7 +90,7 @@ int sk_rel_copy(struct __sk_buff *skb)
 
 /* Checked through a copy, but only the copy's NULL branch returns early:
  * the non-NULL path forgets to release. */
-// expect: sk_copy_leak reject "Unreleased reference"
+// expect: sk_copy_leak reject "Unreleased reference" suggest=none
 SEC("tc")
 int sk_copy_leak(struct __sk_buff *skb)
 {
@@ -128,7 +128,7 @@ int sk_xdp_leak(struct xdp_md *xdp)
 }
 
 /* Leaks on exactly one branch of a condition, releases on the other. */
-// expect: sk_branch_leak reject "Unreleased reference"
+// expect: sk_branch_leak reject "Unreleased reference" suggest=139:141
 SEC("tc")
 int sk_branch_leak(struct __sk_buff *skb)
 {
@@ -184,7 +184,7 @@ int sk_paths_ok(struct __sk_buff *skb)
 }
 
 /* Four paths, only the third leaks. */
-// expect: sk_paths_leak reject "Unreleased reference"
+// expect: sk_paths_leak reject "Unreleased reference" suggest=151:209
 SEC("tc")
 int sk_paths_leak(struct __sk_buff *skb)
 {

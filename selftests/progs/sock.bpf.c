@@ -27,7 +27,7 @@ int sock_release(struct __sk_buff *skb)
 }
 
 /* Rejected: "Unreleased reference". */
-// expect: sock_leak reject "Unreleased reference"
+// expect: sock_leak reject "Unreleased reference" suggest=none
 SEC("tc")
 int sock_leak(struct __sk_buff *skb)
 {

@@ -27,7 +27,7 @@ int sk_skc_ok(struct __sk_buff *skb)
 	return TC_ACT_OK;
 }
 
-// expect: sk_udp_leak reject "Unreleased reference"
+// expect: sk_udp_leak reject "Unreleased reference" suggest=none
 SEC("tc")
 int sk_udp_leak(struct __sk_buff *skb)
 {
@@ -121,7 +121,7 @@ static __noinline struct bpf_sock *get_it(struct __sk_buff *skb)
 }
 
 /* Acquired in a bpf-to-bpf call, leaked by the caller. */
-// expect: sk_subprog_leak reject "Unreleased reference"
+// expect: sk_subprog_leak reject "Unreleased reference" suggest=none
 SEC("tc")
 int sk_subprog_leak(struct __sk_buff *skb)
 {

@@ -1100,6 +1100,7 @@ static int walked_all(struct result *r, const struct envrec *env, const struct e
 static const struct seg *fail_seg;
 
 #include "lineage_check.h"
+#include "suggest_check.h"
 
 /* Does status say leaked references get their lineage on this kernel? */
 static int lineage_here_v = -1;
@@ -2145,9 +2146,13 @@ leaks:
 		check_walk(&r, ev, &w, vl, env.paths_dropped > 0, env.hist_lost > 0,
 			   walked_all(&r, &env, ev, name));
 		/* where each leaked reference went, against the log's state prints */
-		if (ret && ev->leak.n && lineage_here())
+		if (ret && ev->leak.n && lineage_here()) {
 			check_lineage(&r, env.seq, fail_seg, ev->leak.id, ev->leak.n,
 				      x ? x->raw : NULL, lossy || env.lineage_lost);
+			/* and where to release it */
+			check_suggestion(&r, env.seq, &w, vl, ev->leak.id, ev->leak.n,
+					 x ? x->raw : NULL);
+		}
 	}
 
 	/* source attribution: the same FILE:LINE the verifier prints */
@@ -2342,6 +2347,9 @@ int main(int argc, char **argv)
 	if (n_lin_ids)
 		printf("# lineage: %ld leaked ids, %ld replayed to the leak; %ld steps, %ld checked against the log's state prints, %ld equal\n",
 		       n_lin_ids, n_lin_replayed, n_lin_steps, n_lin_checked, n_lin_equal);
+	if (n_sugg)
+		printf("# suggestion: %ld leaked ids, %ld name the branch where a releasing path parted, %ld no releasing path; %ld expected by the corpus, %ld equal\n",
+		       n_sugg, n_sugg_branch, n_sugg_none, n_sugg_expected, n_sugg_equal);
 	if (n_dec_checked)
 		printf("# failing paths' branch decisions held against the log's walk: %ld equal of %ld\n",
 		       n_dec_equal, n_dec_checked);

@@ -31,22 +31,36 @@ struct lstep {
 
 static long n_lin_steps, n_lin_checked, n_lin_equal, n_lin_ids, n_lin_replayed;
 
+/*
+ * bpf_diag's file @name filtered to env @seq, or NULL.  The filter is
+ * shared: checkers take turns, and put the user's back (filter_lock) in
+ * env_close(), which every env_open() is paired with.
+ */
+static FILE *env_open(long seq, const char *name)
+{
+	char filt[64], path[128];
+
+	snprintf(filt, sizeof(filt), "env=%ld", seq);
+	snprintf(path, sizeof(path), DIAG "%s", name);
+	filter_lock(true);
+	return write_filter(filt) ? NULL : fopen(path, "r");
+}
+
+static void env_close(FILE *f)
+{
+	if (f)
+		fclose(f);
+	filter_lock(false);
+}
+
 static int read_lineage(long seq, struct lstep **out)
 {
-	char filt[64], line[512];
+	char line[512];
 	struct lstep *v = NULL;
 	int n = 0;
-	FILE *f;
+	FILE *f = env_open(seq, "lineage");
 
 	*out = NULL;
-	snprintf(filt, sizeof(filt), "env=%ld", seq);
-	/* the filter is shared: take turns, and put the user's back (filter_lock) */
-	filter_lock(true);
-	if (write_filter(filt)) {
-		filter_lock(false);
-		return 0;
-	}
-	f = fopen(DIAG "lineage", "r");
 	while (f && fgets(line, sizeof(line), f)) {
 		struct lstep *s;
 
@@ -64,9 +78,7 @@ static int read_lineage(long seq, struct lstep **out)
 		s->lost = kvl(line, "lost", 0);
 		s->in_state = kvl(line, "in_state", 0);
 	}
-	if (f)
-		fclose(f);
-	filter_lock(false);
+	env_close(f);
 	*out = v;
 	return n;
 }

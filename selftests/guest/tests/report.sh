@@ -50,6 +50,47 @@ t_known_branches() {
 	reload
 }
 
+# Where the leaked reference went, and where to release it.  The
+# expectations are the source's: rep_branch_leak's socket is released under
+# `if (skb->len > 100)` (report.bpf.c:23) by line 24 and leaked on the other
+# side; loop_sk_leak's leaked iteration has no release of its own, the
+# same acquire's other iterations release at loops.bpf.c:53; lin_lost_call
+# loses its socket to a helper call clobbering r0.  (bpf-diag-check holds
+# every lineage step to the level-2 log's state prints, and the corpus's
+# suggest= lines.)
+t_lineage_suggestion() {
+	echo clear >$D/control
+	bpf-diag-load -p rep_branch_leak $PROGS/report.bpf.o >/dev/null
+	bpf-diag-load -p loop_sk_leak $PROGS/loops.bpf.o >/dev/null
+	bpf-diag-load -p lin_lost_call $PROGS/lineage.bpf.o >/dev/null
+	echo "prog=rep_branch_leak leaked" >$D/filter
+	grep -q "^    where it went (id=[0-9]*), replayed along this path:" $D/report ||
+		fail_msg "rep_branch_leak: no lineage block"
+	grep -q "^    suggestion: release it (through r[0-9]) on the [a-z-]* side of the branch at insn [0-9]*, before the leak at insn [0-9]*: path [0-9]* took the [a-z-]* side and released it at insn [0-9]*" \
+		$D/report || fail_msg "rep_branch_leak: $(grep -A2 suggestion: $D/report)"
+	grep -q "^      the branch: insn [0-9]* report.bpf.c:23:[0-9]*: if (skb->len > 100) {" $D/report ||
+		fail_msg "rep_branch_leak: not the branch of line 23"
+	grep -q "^      the release: insn [0-9]* report.bpf.c:24:[0-9]*: bpf_sk_release(sk);" $D/report ||
+		fail_msg "rep_branch_leak: not the release of line 24"
+	grep -q '"suggestion":{"leak_insn":[0-9]*,"branch":{"insn":[0-9]*,"this_side":"[a-z]*","releasing_side":"[a-z]*"' \
+		$D/report.json || fail_msg "report.json: no suggestion with a branch"
+	# read a byte at a time and after a seek: the same bytes (worked out once per env)
+	t_odd_reads >/dev/null || fail_msg "rep_branch_leak: byte-wise reads differ"
+	echo "prog=loop_sk_leak leaked" >$D/filter
+	grep -q "^    suggestion: no path releases it" $D/report &&
+		grep -q "^      the same acquire (insn [0-9]*) gave id=[0-9]*, released on path [0-9]*: insn [0-9]* loops.bpf.c:53:[0-9]*: bpf_sk_release(sk);" \
+		$D/report || fail_msg "loop_sk_leak: $(grep -A1 suggestion: $D/report)"
+	echo "prog=lin_lost_call leaked" >$D/filter
+	grep -q "r0 clobbered by the call (r0-r5 do not survive one): nothing holds id=[0-9]* any more, the program lost it here" \
+		$D/report || fail_msg "lin_lost_call: $(grep -A8 'where it went' $D/report)"
+	grep -q "^    held at the leak: nothing" $D/report || fail_msg "lin_lost_call: held at the leak"
+	grep -q "^    suggestion: no path releases it: release it before the leak at insn [0-9]* (nothing holds it there" \
+		$D/report || fail_msg "lin_lost_call: $(grep suggestion: $D/report)"
+	grep -q " kind=clobber from=r0 from_frame=0 to=- to_frame=0 lost=1" $D/lineage ||
+		fail_msg "lineage file: $(cat $D/lineage)"
+	echo clear >$D/filter
+}
+
 t_json() {
 	bpf-diag-load $PROGS/report.bpf.o >/dev/null
 	$RC json
@@ -161,8 +202,15 @@ for name in ("envs", "events", "report", "report.json", "status", "filter"):
         if not b:
             break
         one += b
+    # after a seek, to the end: a read returns at most what one seq_file
+    # buffer holds (a page or so), the rest comes with the next reads
     os.lseek(fd, 7, os.SEEK_SET)
-    tail = os.read(fd, 1 << 20)
+    tail = b""
+    while True:
+        b = os.read(fd, 1 << 20)
+        if not b:
+            break
+        tail += b
     os.close(fd)
     if name != "status" and (one != whole or tail != whole[7:]):
         raise SystemExit("%s: byte-wise or seeked read differs" % name)
@@ -203,6 +251,7 @@ group_report() {
 	check "report: a one-branch leak shows acquire and leak on the failing path, the release apart" t_branch_leak
 	check "report: every file:line is the verifier's own for that insn" t_srclines
 	check "report: branches the verifier decided alone are on the failing path (max_walk cuts them)" t_known_branches
+	check "report: where a leaked reference went, and where to release it (lineage, suggestion)" t_lineage_suggestion
 	check "report: report.json parses and carries the events' ids and insns" t_json
 	check "report: a program without BTF line info gets an insn-only report" t_no_btf
 	check "report: filter keys env prog prog* ref pid comm verdict leaked" t_filter_keys
