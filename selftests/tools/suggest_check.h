@@ -17,7 +17,8 @@
  *   suggest=none     no path releases it
  *   suggest=none:R   no path releases it, the same acquire's other id at R
  * (a comma-separated list where the program leaks more than one id: each
- * id's suggestion is one of them).
+ * id's suggestion is one of them); via=HOLDER, what it says to release it
+ * through ("-" for nothing).
  */
 #ifndef SUGGEST_CHECK_H
 #define SUGGEST_CHECK_H
@@ -27,6 +28,7 @@ struct sugg_seen {
 	char what[8];		/* branch, parted, none, error */
 	long branch_insn;
 	long branch_line, release_line, sibling_line;
+	char via[24];		/* "(through HOLDER)" or "through HOLDER", "-" */
 };
 
 static long n_sugg, n_sugg_branch, n_sugg_none, n_sugg_expected, n_sugg_equal;
@@ -76,6 +78,10 @@ static int read_suggestions(long seq, struct sugg_seen *out, int max)
 				strcpy(s->what, "parted");
 			if ((p = strstr(line, "released it at insn ")))
 				s->release_line = -2;	/* named on its own line */
+			strcpy(s->via, "-");
+			p = strstr(line, "through ");
+			if (p && sscanf(p, "through %23[^ )]", s->via) != 1)
+				strcpy(s->via, "-");
 			continue;
 		}
 		if (!s)
@@ -170,7 +176,10 @@ static void check_suggestion(struct result *r, long seq, const struct walk *w,
 			else
 				snprintf(got, sizeof(got), "none");
 		}
-		printf("# suggestion id=%u: %s\n", s->id, got);
+		printf("# suggestion id=%u: %s via %s\n", s->id, got, s->via);
+		if (expect_line && kv(expect_line, "via", want, sizeof(want)) &&
+		    strcmp(want, s->via))
+			why(r, "suggestion for id=%u: through %s, expected %s", s->id, s->via, want);
 		if (!expect_line || !kv(expect_line, "suggest", want, sizeof(want)))
 			continue;
 		n_sugg_expected++;
