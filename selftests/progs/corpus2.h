@@ -6,9 +6,9 @@
  *   // expect: PROGNAME accept
  *   // expect: PROGNAME reject "substring of the verifier's message"
  * optionally followed by " since=X.Y" when it needs a kernel newer than 6.12,
- * and for a leak by what its lineage must show (lineage.bpf.c):
- * " lineage=KIND,KIND..." (steps in this order), " held=HOLDER,..." (or
- * "none") at the leak, " lost=KIND" (the step that lost it).
+ * and for a leak by what bpf-diag-check must see: its lineage (lineage=KIND,...
+ * held=HOLDER,...|none lost=KIND) and suggestion (suggest=BRANCH_LINE:RELEASE_LINE
+ * or none[:LINE], via=HOLDER): selftests/tools/lineage_check.h, suggest_check.h.
  *
  * Only the _impl flavours of the allocation kfuncs are used: they exist on
  * every supported kernel (6.12 has no bpf_obj_new without _impl).
