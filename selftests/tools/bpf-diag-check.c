@@ -292,7 +292,7 @@ struct srcref {
 };
 
 struct dpath {
-	long parent, fork, start, end_insn, pop, spec, fork_ev, async;
+	long id, parent, fork, start, end_insn, pop, spec, fork_ev, async;
 	char end[16];
 };
 
@@ -403,6 +403,7 @@ static void read_events(long seq, struct events *ev)
 		p = &ev->paths[ev->npaths++];
 		p->parent = kv(line, "parent", kind, sizeof(kind)) && kind[0] != '-' ?
 			    atol(kind) : -1;
+		p->id = kvl(line, "path", -1);
 		p->fork = kvl(line, "fork_insn", -1);
 		p->start = kvl(line, "start_insn", -1);
 		p->end_insn = kvl(line, "end_insn", -1);
@@ -1098,6 +1099,48 @@ static int walked_all(struct result *r, const struct envrec *env, const struct e
 
 /* the log's failing segment, once check_walk() found it (NULL: none) */
 static const struct seg *fail_seg;
+/*
+ * The failing path before its segment: in the segments of the paths it
+ * forked from, up to the fork (its only visit there; a fork insn visited
+ * twice in a segment ends the chain: which visit queued it is not known)
+ */
+#define ANC_MAX 16
+static const struct seg *fail_anc[ANC_MAX];
+static int fail_anc_end[ANC_MAX], n_fail_anc;
+
+static const struct dpath *path_by_id(const struct events *ev, long id)
+{
+	int k;
+
+	for (k = 0; k < ev->npaths; k++)
+		if (ev->paths[k].id == id)
+			return &ev->paths[k];
+	return NULL;
+}
+
+static void fail_chain(const struct events *ev, const struct dpath *fp, const struct seg **seg_of)
+{
+	const struct dpath *q, *pp;
+	const struct seg *ps;
+	int k, at, seen;
+
+	n_fail_anc = 0;
+	for (q = fp; q && q->parent >= 0 && !q->async && n_fail_anc < ANC_MAX; q = pp) {
+		pp = path_by_id(ev, q->parent);
+		ps = pp ? seg_of[pp - ev->paths] : NULL;
+		if (!ps)
+			return;
+		for (k = 0, at = -1, seen = 0; k < ps->ninsn; k++)
+			if (ps->insn[k] == q->fork) {
+				at = k;
+				seen++;
+			}
+		if (seen != 1)
+			return;
+		fail_anc[n_fail_anc] = ps;
+		fail_anc_end[n_fail_anc++] = at;
+	}
+}
 
 #include "lineage_check.h"
 #include "suggest_check.h"
@@ -1114,7 +1157,8 @@ static void check_walk(struct result *r, const struct events *ev, const struct w
 		       const struct vlog *v, bool partial, bool hist_lost, int walked)
 {
 	int i, k, nroot = 0, npop = 0, last_resume = -1, nerr = 0;
-	const struct seg *fail = NULL;
+	const struct seg *fail = NULL, **seg_of;
+	const struct dpath *fail_p = NULL;
 	long fpath = -1;
 	char *named;
 
@@ -1126,6 +1170,10 @@ static void check_walk(struct result *r, const struct events *ev, const struct w
 			why(r, "no path records");
 		return;
 	}
+	n_fail_anc = 0;
+	seg_of = calloc(ev->npaths, sizeof(*seg_of));
+	if (!seg_of)
+		return;
 	/* roots in order, then popped paths in pop order */
 	for (i = 0; i < w->n; i++) {
 		const struct seg *g = &w->s[i];
@@ -1165,9 +1213,14 @@ static void check_walk(struct result *r, const struct events *ev, const struct w
 		    (strcmp(g->end, p->end) || (g->end_insn >= 0 && g->end_insn != p->end_insn)))
 			why(r, "segment %d (from %ld to %ld): log ends %s at %ld, bpf_diag %s at %ld",
 			    i, g->from, g->to, g->end, g->end_insn, p->end, p->end_insn);
-		if (!strcmp(g->end, "error"))
+		seg_of[p - ev->paths] = g;
+		if (!strcmp(g->end, "error")) {
 			fail = g;
+			fail_p = p;
+		}
 	}
+	fail_chain(ev, fail == (fail_p ? seg_of[fail_p - ev->paths] : NULL) ? fail_p : NULL, seg_of);
+	free(seg_of);
 	for (k = 0; k < ev->npaths; k++)
 		if (ev->paths[k].pop > npop)
 			why(r, "bpf_diag has a pop #%ld the log does not show", ev->paths[k].pop);

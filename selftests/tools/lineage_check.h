@@ -16,8 +16,10 @@
  * of another frame than the one printed, or not printed at all, is not
  * checkable there (counted apart).  Holders at the leak that the module
  * says are in the verifier's state must be, in the segment's last print
- * of them.  Steps before the failing segment (the log prints that part of
- * the path in the segments it forked from) are counted as not checked.
+ * of them.  Steps before the failing segment are held to the segments it
+ * forked from (the log prints that part of the path there: fail_chain()),
+ * as far as each fork insn is visited once in its segment; steps before
+ * that are counted as not checked.
  */
 #ifndef LINEAGE_CHECK_H
 #define LINEAGE_CHECK_H
@@ -129,6 +131,13 @@ static int print_holds(const char *txt, const char *loc, unsigned int id)
 		 */
 		if (!strchr(val, '('))
 			return isdigit((unsigned char)val[0]) || val[0] == '-' ? 0 : -2;
+		/*
+		 * 6.1 prints ref_obj_id= only for the types its
+		 * reg_type_may_be_refcounted_or_null() names: not for
+		 * PTR_TO_SOCK_COMMON ("sock_common(off=0,imm=0)")
+		 */
+		if (!strncmp(val, "sock_common", 11) && !strstr(val, "id="))
+			return -2;
 		/* ref_obj_id= (to 7.1), id= (7.2), a dynptr's parent_id=, ref_id= of dynptr/iter slots */
 		for (k = 0; k < 4; k++) {
 			static const char * const key[] = { "ref_obj_id=", "ref_id=", "parent_id=", "id=" };
@@ -167,6 +176,17 @@ static bool takes(const char *kind)
 }
 
 /* One step against the print after its insn: 1 equal, 0 not, -1 not checkable */
+/* Does a later step of the same insn give @s's holder back? */
+static bool given_back(const struct lstep *v, int n, const struct lstep *s)
+{
+	const struct lstep *x;
+
+	for (x = s + 1; x < v + n && x->id == s->id && x->at == s->at; x++)
+		if (gives(x->kind) && x->fto == s->ffrom && !strcmp(x->to, s->from))
+			return true;
+	return false;
+}
+
 static int step_vs_log(const struct lstep *s, const char *txt)
 {
 	int h;
@@ -205,6 +225,38 @@ static int seg_at(const struct seg *g, long at)
 	if (!g || at < 0 || at >= g->ninsn)
 		return -1;
 	return g->ninsn - 1 - at;
+}
+
+/*
+ * Step @at (insns before the leak) on the failing path: its segment and
+ * index there, in the failing segment or before it, in the segments it
+ * forked from (fail_chain()); NULL where the log's chain does not reach.
+ */
+static const struct seg *path_at(const struct seg *fail, long at, int *q)
+{
+	int l;
+
+	*q = seg_at(fail, at);
+	if (*q >= 0)
+		return fail;
+	if (!fail || at < 0)
+		return NULL;
+	at -= fail->ninsn;
+	for (l = 0; l < n_fail_anc; l++) {
+		/*
+		 * The fork insn itself: the segment prints the state its own
+		 * side went on with (a call's fork: the other result), the
+		 * failing side's is the pop's ("from B to T: ...")
+		 */
+		if (!at)
+			return NULL;
+		if (at <= fail_anc_end[l]) {
+			*q = fail_anc_end[l] - at;
+			return fail_anc[l];
+		}
+		at -= fail_anc_end[l] + 1;
+	}
+	return NULL;
 }
 
 /* Does the lineage of @id have kinds @want ("a,b,c") in this order? */
@@ -276,21 +328,25 @@ static void check_lineage(struct result *r, long seq, const struct seg *fail,
 		/* each step at its place: at= path steps back from the leak */
 		for (i = 0; i < n; i++) {
 			const struct lstep *s = &v[i];
+			const struct seg *g;
 			int ok;
 
 			if (s->id != id || !strcmp(s->kind, "held") || !strcmp(s->kind, "differs") ||
 			    !strcmp(s->kind, "cut"))
 				continue;
 			n_lin_steps++;
-			q = seg_at(fail, s->at);
-			if (q < 0)
-				continue;	/* before the failing segment */
-			if (fail->insn[q] != s->insn) {
+			g = path_at(fail, s->at, &q);
+			if (!g)
+				continue;	/* before the log's chain of the failing path */
+			if (g->insn[q] != s->insn) {
 				why(r, "lineage of id=%u: step %s at insn %ld, %ld steps before the leak, where the log's walk is at insn %ld",
-				    id, s->kind, s->insn, s->at, fail->insn[q]);
+				    id, s->kind, s->insn, s->at, g->insn[q]);
 				continue;
 			}
-			ok = step_vs_log(s, fail->txt[q]);
+			/* taken and given back by the same insn (a call's r0, a cast's result) */
+			if (takes(s->kind) && given_back(v, n, s))
+				continue;
+			ok = step_vs_log(s, g->txt[q]);
 			if (ok < 0)
 				continue;
 			n_lin_checked++;
@@ -298,7 +354,7 @@ static void check_lineage(struct result *r, long seq, const struct seg *fail,
 				n_lin_equal++;
 			else
 				why(r, "lineage of id=%u: insn %ld %s %s->%s, the log after it: %s", id,
-				    s->insn, s->kind, s->from, s->to, fail->txt[q]);
+				    s->insn, s->kind, s->from, s->to, g->txt[q]);
 		}
 		/* holders the module says the verifier's state has at the leak */
 		for (i = 0; fail && i < n; i++) {
