@@ -25,7 +25,6 @@
  * leaked ids together, max_history steps kept, bd_pool pages only.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include "hook.h"
 #include "lineage.h"

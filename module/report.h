@@ -87,7 +87,7 @@ struct rep_sugg {
 };
 
 void rep_suggest_all(struct bd_rep *s);
-const struct rep_sugg *rep_sugg_of(const struct bd_rep *s, u32 i);
+const struct rep_sugg *rep_sugg_of(const struct bd_rep *s, u32 i, bool by_id);
 
 /* report.c: the env as entered */
 u32 rep_acq_event(const struct bd_rep *s, u32 id);

@@ -193,23 +193,16 @@ static void json_ev_at(struct seq_file *m, struct bd_rep *s, const char *key, u3
 /* "suggestion": where to release the leaked @id (report_suggest.c), or null */
 static void json_sugg(struct seq_file *m, struct bd_rep *s, u32 id)
 {
-	const struct bd_event *ev = NULL;
-	const struct rep_sugg *g = NULL;
+	const struct rep_sugg *g = rep_sugg_of(s, id, true);
 	char b[24];
-	u32 k;
 
-	for (k = 0; k < s->nsugg && !g; k++) {
-		ev = rep_ev(s, s->sugg[k].leak);
-		if (ev && ev->id == id)
-			g = &s->sugg[k];
-	}
 	seq_puts(m, ",\"suggestion\":");
 	if (!g) {
 		seq_puts(m, "null");
 		return;
 	}
-	seq_printf(m, "{\"leak_insn\":%d,\"branch\":", ev->insn);
-	if (g->found && g->rel_ev != BD_NO_EVENT) {
+	seq_printf(m, "{\"leak_insn\":%d,\"branch\":", rep_ev(s, g->leak)->insn);
+	if (g->found) {
 		seq_printf(m, "{\"insn\":%d,\"this_side\":\"%s\",\"releasing_side\":\"%s\",\"src\":",
 			   g->insn, json_side[g->fail_dir], json_side[g->rel_dir]);
 		json_src(m, s, g->src);

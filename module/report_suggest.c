@@ -266,13 +266,16 @@ out:
 	idx_free(&x);
 }
 
-/* The suggestion for leak event @i, or NULL (not worked out: s->sugg_err) */
-const struct rep_sugg *rep_sugg_of(const struct bd_rep *s, u32 i)
+/*
+ * The suggestion for leak event @i (@by_id: for the leak of id @i), or
+ * NULL (not worked out: s->sugg_err)
+ */
+const struct rep_sugg *rep_sugg_of(const struct bd_rep *s, u32 i, bool by_id)
 {
 	u32 k;
 
 	for (k = 0; k < s->nsugg; k++)
-		if (s->sugg[k].leak == i)
+		if (by_id ? rep_ev(s, s->sugg[k].leak)->id == i : s->sugg[k].leak == i)
 			return &s->sugg[k];
 	return NULL;
 }

@@ -275,7 +275,7 @@ static const char *side(u8 dir)
 static void show_sugg(struct seq_file *m, const struct bd_rep *s)
 {
 	const struct bd_event *leak = rep_ev(s, s->i), *rel;
-	const struct rep_sugg *g = rep_sugg_of(s, s->i);
+	const struct rep_sugg *g = rep_sugg_of(s, s->i, false);
 	char b[24];
 
 	if (!g) {

@@ -292,7 +292,7 @@ struct srcref {
 };
 
 struct dpath {
-	long id, parent, fork, start, end_insn, pop, spec, fork_ev, async;
+	long parent, fork, start, end_insn, pop, spec, fork_ev, async;
 	char end[16];
 };
 
@@ -403,7 +403,6 @@ static void read_events(long seq, struct events *ev)
 		p = &ev->paths[ev->npaths++];
 		p->parent = kv(line, "parent", kind, sizeof(kind)) && kind[0] != '-' ?
 			    atol(kind) : -1;
-		p->id = kvl(line, "path", -1);
 		p->fork = kvl(line, "fork_insn", -1);
 		p->start = kvl(line, "start_insn", -1);
 		p->end_insn = kvl(line, "end_insn", -1);
@@ -1108,16 +1107,6 @@ static const struct seg *fail_seg;
 static const struct seg *fail_anc[ANC_MAX];
 static int fail_anc_end[ANC_MAX], n_fail_anc;
 
-static const struct dpath *path_by_id(const struct events *ev, long id)
-{
-	int k;
-
-	for (k = 0; k < ev->npaths; k++)
-		if (ev->paths[k].id == id)
-			return &ev->paths[k];
-	return NULL;
-}
-
 static void fail_chain(const struct events *ev, const struct dpath *fp, const struct seg **seg_of)
 {
 	const struct dpath *q, *pp;
@@ -1126,7 +1115,8 @@ static void fail_chain(const struct events *ev, const struct dpath *fp, const st
 
 	n_fail_anc = 0;
 	for (q = fp; q && q->parent >= 0 && !q->async && n_fail_anc < ANC_MAX; q = pp) {
-		pp = path_by_id(ev, q->parent);
+		/* a path's record is at its id (as held_only_on_pruned() reads it) */
+		pp = q->parent < ev->npaths ? &ev->paths[q->parent] : NULL;
 		ps = pp ? seg_of[pp - ev->paths] : NULL;
 		if (!ps)
 			return;
